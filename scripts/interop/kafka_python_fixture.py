@@ -17,7 +17,14 @@ import os
 import struct
 import sys
 
-from kafka.record.default_records import DefaultRecordBatchBuilder
+try:
+    from kafka.record.default_records import DefaultRecordBatchBuilder
+except ImportError:
+    sys.stderr.write(
+        "kafka-python is not importable by %s. Install it with "
+        "`sudo apt-get install -y python3-kafka` and run this script with /usr/bin/python3.\n" % sys.executable
+    )
+    sys.exit(2)
 
 
 def build_batch(base_offset, records):
