@@ -1,0 +1,42 @@
+/**
+ * What each scenario verb does to the engine: one entry per verb. A verb without an entry
+ * is refused before the run starts (see `unsupportedSteps`), so supporting a new verb is
+ * one entry here plus whatever the engine needs for it.
+ */
+import type { EnginePort, ProduceOptions, ProduceRecord } from "../../workers/engine/engine-port";
+import { serializeHeaders, serializeKey, serializeValue } from "../../workers/client/json-serde";
+import type { ProduceStep, ScenarioRecord, StepArgs, StepOf, Verb } from "./scenario";
+
+export interface StepContext {
+  engine: EnginePort;
+  /** Writes one JSON Lines record to the runner's output (poll results). */
+  out: (line: string) => void;
+}
+
+export type StepHandler<V extends Verb> = (args: StepArgs[V], ctx: StepContext, step: StepOf<V>) => Promise<void>;
+export type StepHandlers = { readonly [V in Verb]?: StepHandler<V> };
+
+export function toProduceRecord(r: ScenarioRecord): ProduceRecord {
+  const record: ProduceRecord = { key: serializeKey(r.key), value: serializeValue(r.value) };
+  if (r.timestamp !== undefined) record.timestamp = r.timestamp;
+  if (r.partition !== undefined) record.partition = r.partition;
+  if (r.headers !== undefined) record.headers = serializeHeaders(r.headers);
+  return record;
+}
+
+export function toProduceOptions(step: ProduceStep): ProduceOptions {
+  const options: ProduceOptions = {};
+  if (step.config !== undefined) options.config = step.config;
+  if (step.acks !== undefined) options.acks = step.acks;
+  if (step.idempotent !== undefined) options.idempotent = step.idempotent;
+  if (step.transactional !== undefined) options.transactional = step.transactional;
+  return options;
+}
+
+export const STEP_HANDLERS: StepHandlers = {
+  produce: (args, { engine }) => engine.produce(args.topic, args.records.map(toProduceRecord), toProduceOptions(args)),
+  advance: (args, { engine }) => engine.advance(args.ms),
+  roll: (args, { engine }) => engine.roll(args.topic, args.partition),
+  clean: (args, { engine }) => engine.clean(args.topic),
+  restart: (_args, { engine }) => engine.restart(),
+};
