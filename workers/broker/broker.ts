@@ -1,0 +1,460 @@
+/**
+ * The broker: topics and their partitions on one storage, produce and fetch, offsets
+ * lookups, and the housekeeping a Kafka broker runs in the background — the retention
+ * check and the log cleaner — on the injected scheduler.
+ *
+ * One broker owns its storage (DESIGN.md seam 5). Every operation on a partition's files
+ * is serialized through that partition's queue; background work is tracked so a caller
+ * driving virtual time can wait until the broker is idle before moving on.
+ */
+import { applyRetention } from "../log/retention";
+import { cleanOnce, cleanableRangeOf, type CleanerEvent } from "../log/cleaner";
+import { CleanerCheckpoint } from "../log/cleaner-checkpoint";
+import { selectFilthiest, type CleanableRange } from "../log/cleanable-range";
+import { PartitionLog, type LogEvent, type SegmentInfo } from "../log/partition-log";
+import { KafkaError } from "../protocol/errors";
+import type { RawConfig } from "../protocol/config-def";
+import {
+  alterTopicConfig,
+  compactionEnabled,
+  deletionEnabled,
+  describeTopicConfig,
+  resolveTopicConfig,
+  type TopicConfig,
+  type TopicConfigEntry,
+} from "../protocol/topic-config";
+import { validateNewTopicName } from "../protocol/topic-name";
+import type { Scheduler } from "../runtime/scheduler";
+import type { Storage } from "../storage/storage";
+import type { BrokerEvent, BrokerListener } from "./broker-events";
+import { logConfigOf } from "./log-config-of";
+import { Partition, type IsolationLevel, type PartitionAppendResult, type PartitionFetchResult } from "./partition";
+import { ProducerIdManager, type InitProducerIdRequest, type InitProducerIdResult } from "./producer-ids";
+import { loadTopicMetadata, saveTopicMetadata, type TopicMetadata } from "./topic-metadata-store";
+import { loadProducerIds, saveProducerIds } from "./producer-ids-store";
+
+export interface BrokerConfig {
+  /** num.partitions: partitions of an auto-created topic. */
+  numPartitions: number;
+  /** log.retention.check.interval.ms */
+  logRetentionCheckIntervalMs: number;
+  /** log.cleaner.backoff.ms: how often the cleaner looks for a log to clean. */
+  logCleanerBackoffMs: number;
+  /** log.cleaner.enable */
+  logCleanerEnable: boolean;
+  /** auto.create.topics.enable */
+  autoCreateTopicsEnable: boolean;
+}
+
+export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
+  numPartitions: 1,
+  logRetentionCheckIntervalMs: 300_000,
+  logCleanerBackoffMs: 15_000,
+  logCleanerEnable: true,
+  autoCreateTopicsEnable: true,
+};
+
+export interface BrokerOptions {
+  storage: Storage;
+  scheduler: Scheduler;
+  config?: Partial<BrokerConfig>;
+  listener?: BrokerListener;
+}
+
+export interface CreateTopicRequest {
+  name: string;
+  partitions?: number;
+  replicationFactor?: number;
+  config?: RawConfig;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  segments: SegmentInfo[];
+}
+
+export interface TopicDescription {
+  name: string;
+  internal: boolean;
+  replicationFactor: number;
+  partitions: PartitionDescription[];
+  config: TopicConfigEntry[];
+}
+
+export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
+
+interface Topic {
+  meta: TopicMetadata;
+  config: TopicConfig;
+  partitions: Partition[];
+  checkpoints: CleanerCheckpoint[];
+}
+
+export const BROKER_ID = 0;
+
+export class Broker {
+  readonly storage: Storage;
+  readonly scheduler: Scheduler;
+  readonly config: BrokerConfig;
+  private readonly topics = new Map<string, Topic>();
+  private readonly listeners = new Set<BrokerListener>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly cancels: Array<() => void> = [];
+  private producerIds = new ProducerIdManager();
+  private backgroundErrors: Error[] = [];
+  private closed = false;
+
+  private constructor(opts: BrokerOptions) {
+    this.storage = opts.storage;
+    this.scheduler = opts.scheduler;
+    this.config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
+    if (opts.listener) this.listeners.add(opts.listener);
+  }
+
+  /** Start a broker on `storage`: load the topics there, recover every partition log. */
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(opts);
+    for (const meta of await loadTopicMetadata(broker.storage)) {
+      const config = resolveTopicConfig(meta.name, meta.overrides);
+      await broker.openTopic(meta, config);
+    }
+    broker.producerIds = await loadProducerIds(broker.storage, broker.highestProducerIdInLogs() + 1);
+    broker.scheduleHousekeeping();
+    return broker;
+  }
+
+  subscribe(listener: BrokerListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: BrokerEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  // ---- topics ----
+
+  listTopics(): string[] {
+    return [...this.topics.keys()].sort();
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  partitionCount(name: string): number {
+    return this.topic(name).partitions.length;
+  }
+
+  topicConfig(name: string): TopicConfig {
+    return this.topic(name).config;
+  }
+
+  async createTopic(req: CreateTopicRequest): Promise<TopicDescription> {
+    this.assertOpen();
+    validateNewTopicName(req.name, this.topics.keys());
+    if (this.topics.has(req.name)) throw new KafkaError("TOPIC_ALREADY_EXISTS", `topic "${req.name}" already exists`);
+    const partitions = req.partitions ?? this.config.numPartitions;
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new KafkaError("INVALID_PARTITIONS", `topic "${req.name}": number of partitions must be an integer ≥ 1, got ${partitions}`);
+    }
+    const replicationFactor = req.replicationFactor ?? 1;
+    if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
+      throw new KafkaError("INVALID_REPLICATION_FACTOR", `topic "${req.name}": replication factor must be an integer ≥ 1, got ${replicationFactor}`);
+    }
+    if (replicationFactor > 1) {
+      throw new KafkaError(
+        "INVALID_REPLICATION_FACTOR",
+        `topic "${req.name}": replication factor ${replicationFactor} is larger than the number of available brokers (1)`,
+      );
+    }
+    // Validate everything before touching storage, so a bad request leaves nothing behind.
+    const overrides = req.config ?? {};
+    const config = resolveTopicConfig(req.name, overrides);
+    const meta: TopicMetadata = { name: req.name, partitions, replicationFactor, overrides };
+    await this.openTopic(meta, config);
+    await this.saveMetadata();
+    this.emit({ type: "topic-created", topic: req.name, partitions });
+    return this.describeTopic(req.name);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    this.assertOpen();
+    const topic = this.topic(name);
+    this.topics.delete(name);
+    for (const p of topic.partitions) {
+      await p.queue.run(async () => {
+        await p.log.close();
+        await this.storage.remove(p.log.dir);
+      });
+    }
+    await this.saveMetadata();
+    this.emit({ type: "topic-deleted", topic: name });
+  }
+
+  describeTopic(name: string): TopicDescription {
+    const topic = this.topic(name);
+    return {
+      name,
+      internal: name.startsWith("__"),
+      replicationFactor: topic.meta.replicationFactor,
+      partitions: topic.partitions.map((p) => ({
+        partition: p.index,
+        leader: BROKER_ID,
+        ...p.describe(),
+        segments: p.log.segmentInfos(),
+      })),
+      config: describeTopicConfig(topic.config),
+    };
+  }
+
+  /** IncrementalAlterConfigs: set some keys, reset others to their defaults. */
+  async alterTopicConfig(name: string, set: RawConfig, reset: readonly string[] = []): Promise<void> {
+    this.assertOpen();
+    const topic = this.topic(name);
+    const config = alterTopicConfig(name, topic.config, set, reset);
+    const overrides: Record<string, RawConfig[string]> = { ...topic.meta.overrides, ...set };
+    for (const key of reset) delete overrides[key];
+    topic.meta = { ...topic.meta, overrides };
+    topic.config = config;
+    for (const p of topic.partitions) p.updateConfig(config, logConfigOf(config));
+    await this.saveMetadata();
+    this.emit({ type: "topic-config-altered", topic: name, changed: [...Object.keys(set), ...reset] });
+  }
+
+  /** CreatePartitions: only ever grows a topic (keys then hash to different partitions). */
+  async createPartitions(name: string, totalCount: number): Promise<void> {
+    this.assertOpen();
+    const topic = this.topic(name);
+    if (!Number.isInteger(totalCount) || totalCount <= topic.partitions.length) {
+      throw new KafkaError("INVALID_PARTITIONS", `topic "${name}" has ${topic.partitions.length} partitions; the new count must be larger, got ${totalCount}`);
+    }
+    for (let i = topic.partitions.length; i < totalCount; i++) await this.openPartition(topic, i);
+    topic.meta = { ...topic.meta, partitions: totalCount };
+    await this.saveMetadata();
+  }
+
+  private async openTopic(meta: TopicMetadata, config: TopicConfig): Promise<void> {
+    const topic: Topic = { meta, config, partitions: [], checkpoints: [] };
+    for (let i = 0; i < meta.partitions; i++) await this.openPartition(topic, i);
+    this.topics.set(meta.name, topic);
+  }
+
+  private async openPartition(topic: Topic, index: number): Promise<void> {
+    const name = topic.meta.name;
+    const dir = `${name}-${index}`;
+    const onLog = (event: LogEvent) => this.emit({ type: "log", topic: name, partition: index, event });
+    const log = await PartitionLog.open(this.storage, dir, logConfigOf(topic.config), this.scheduler.clock, onLog);
+    topic.partitions[index] = await Partition.load(name, index, log, topic.config);
+    topic.checkpoints[index] = new CleanerCheckpoint(this.storage, dir);
+  }
+
+  private saveMetadata(): Promise<void> {
+    return saveTopicMetadata(this.storage, [...this.topics.values()].map((t) => t.meta));
+  }
+
+  private topic(name: string): Topic {
+    const topic = this.topics.get(name);
+    if (!topic) throw new KafkaError("UNKNOWN_TOPIC_OR_PARTITION", `topic "${name}" does not exist`);
+    return topic;
+  }
+
+  partition(topicName: string, index: number): Partition {
+    const topic = this.topic(topicName);
+    const p = topic.partitions[index];
+    if (!p) {
+      throw new KafkaError(
+        "UNKNOWN_TOPIC_OR_PARTITION",
+        `topic "${topicName}" has ${topic.partitions.length} partition${topic.partitions.length === 1 ? "" : "s"} (0–${topic.partitions.length - 1}), no partition ${index}`,
+      );
+    }
+    return p;
+  }
+
+  // ---- producers ----
+
+  initProducerId(req: InitProducerIdRequest = {}): Promise<InitProducerIdResult> {
+    const result = this.producerIds.initProducerId(req);
+    return saveProducerIds(this.storage, this.producerIds).then(() => result);
+  }
+
+  /** Produce one partition's batches (acks decide only when the caller hears back: every append is flushed). */
+  async produce(topicName: string, partition: number, batches: Uint8Array): Promise<PartitionAppendResult> {
+    this.assertOpen();
+    const p = this.partition(topicName, partition);
+    const result = await p.append(batches, this.scheduler.clock.now());
+    if (!result.duplicate) {
+      this.emit({
+        type: "records-appended",
+        topic: topicName,
+        partition,
+        baseOffset: result.baseOffset,
+        lastOffset: result.lastOffset,
+        recordCount: result.recordCount,
+        bytes: result.bytes,
+      });
+    }
+    return result;
+  }
+
+  // ---- consumers ----
+
+  fetch(topicName: string, partition: number, offset: number, maxBytes: number, isolation: IsolationLevel = "read_uncommitted"): Promise<PartitionFetchResult> {
+    this.assertOpen();
+    return this.partition(topicName, partition).fetch(offset, maxBytes, isolation);
+  }
+
+  /** ListOffsets: earliest, latest (HW, or LSO for read_committed) or the first offset at or after a time. */
+  async listOffset(topicName: string, partition: number, spec: OffsetSpec, isolation: IsolationLevel = "read_uncommitted"): Promise<{ offset: number; timestamp: number }> {
+    const p = this.partition(topicName, partition);
+    if (spec === "earliest") return { offset: p.logStartOffset, timestamp: -1 };
+    if (spec === "latest") return { offset: isolation === "read_committed" ? p.lastStableOffset : p.highWatermark, timestamp: -1 };
+    const found = await p.log.offsetForTimestamp(spec.timestamp);
+    if (!found) return { offset: -1, timestamp: -1 };
+    return found;
+  }
+
+  /** DeleteRecords: move the log start offset forward. */
+  async deleteRecords(topicName: string, partition: number, beforeOffset: number): Promise<number> {
+    const p = this.partition(topicName, partition);
+    return p.queue.run(async () => {
+      if (beforeOffset > p.highWatermark || beforeOffset < 0) {
+        throw new KafkaError("OFFSET_OUT_OF_RANGE", `${p.name}: cannot delete records before ${beforeOffset}; valid offsets are 0–${p.highWatermark}`);
+      }
+      if (beforeOffset > p.logStartOffset) await p.log.setLogStartOffset(beforeOffset);
+      return p.logStartOffset;
+    });
+  }
+
+  // ---- housekeeping ----
+
+  /** Close the active segment of one or all partitions now. */
+  async roll(topicName: string, partition?: number): Promise<void> {
+    const topic = this.topic(topicName);
+    const targets = partition === undefined ? topic.partitions : [this.partition(topicName, partition)];
+    for (const p of targets) await p.queue.run(() => p.log.roll());
+  }
+
+  /** Run retention on every partition of one topic (or all), as the periodic check does. */
+  async runRetention(topicName?: string): Promise<void> {
+    const names = topicName === undefined ? this.listTopics() : [topicName];
+    for (const name of names) {
+      const topic = this.topics.get(name);
+      if (!topic) continue;
+      for (const p of topic.partitions) {
+        await p.queue.run(async () => {
+          const before = p.log.segmentInfos().map((s) => s.baseOffset);
+          await applyRetention(p.log, logConfigOf(topic.config), this.scheduler.clock.now(), deletionEnabled(topic.config));
+          const after = new Set(p.log.segmentInfos().map((s) => s.baseOffset));
+          const deleted = before.filter((b) => !after.has(b));
+          if (deleted.length > 0) {
+            this.emit({ type: "retention", topic: name, partition: p.index, deletedSegments: deleted, logStartOffset: p.logStartOffset });
+          }
+        });
+      }
+    }
+  }
+
+  /** One cleaner pass over one partition; `force` ignores the dirty ratio (the scenario `clean` step). */
+  async cleanPartition(topicName: string, partition: number, force: boolean): Promise<CleanerEvent | undefined> {
+    const topic = this.topic(topicName);
+    if (!compactionEnabled(topic.config)) return undefined;
+    const p = this.partition(topicName, partition);
+    const checkpoint = topic.checkpoints[partition]!;
+    return p.queue.run(async () => {
+      const result = await cleanOnce(p.log, logConfigOf(topic.config), this.scheduler.clock.now(), {
+        topicPartition: p.name,
+        checkpoint,
+        force,
+        abortedTransactions: p.abortedBetween(p.logStartOffset, p.logEndOffset).map((t) => ({
+          producerId: t.producerId,
+          firstOffset: t.firstOffset,
+          lastOffset: t.lastOffset,
+        })),
+      });
+      if (result) this.emit({ type: "cleaned", topic: topicName, partition, result });
+      return result;
+    });
+  }
+
+  /** The `clean` step: cleanup now as cleanup.policy says — retention, compaction, or both. */
+  async cleanTopic(topicName: string): Promise<void> {
+    const topic = this.topic(topicName);
+    if (deletionEnabled(topic.config)) await this.runRetention(topicName);
+    if (compactionEnabled(topic.config)) {
+      for (const p of topic.partitions) await this.cleanPartition(topicName, p.index, true);
+    }
+  }
+
+  /** Dirty ratio and sections of every compacted partition, for the compaction view. */
+  async cleanableRanges(topicName: string): Promise<CleanableRange[]> {
+    const topic = this.topic(topicName);
+    const now = this.scheduler.clock.now();
+    return Promise.all(topic.partitions.map((p, i) => cleanableRangeOf(p.log, logConfigOf(topic.config), now, topic.checkpoints[i]!)));
+  }
+
+  /** The log cleaner's periodic round: clean the filthiest compacted partition, if any is due. */
+  private async cleanerRound(): Promise<void> {
+    const now = this.scheduler.clock.now();
+    const candidates: Array<{ topic: string; partition: number; range: CleanableRange }> = [];
+    for (const [name, topic] of this.topics) {
+      if (!compactionEnabled(topic.config)) continue;
+      for (const p of topic.partitions) {
+        const range = await cleanableRangeOf(p.log, logConfigOf(topic.config), now, topic.checkpoints[p.index]!);
+        candidates.push({ topic: name, partition: p.index, range });
+      }
+    }
+    const pick = selectFilthiest(candidates);
+    if (pick) await this.cleanPartition(pick.topic, pick.partition, false);
+  }
+
+  private scheduleHousekeeping(): void {
+    this.cancels.push(this.scheduler.every(this.config.logRetentionCheckIntervalMs, () => this.background(this.runRetention())));
+    if (this.config.logCleanerEnable) {
+      this.cancels.push(this.scheduler.every(this.config.logCleanerBackoffMs, () => this.background(this.cleanerRound())));
+    }
+  }
+
+  private background(work: Promise<unknown>): void {
+    const tracked = work.catch((e: unknown) => {
+      this.backgroundErrors.push(e instanceof Error ? e : new Error(String(e)));
+    });
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  /** Resolves when all background work started so far has finished; rethrows its first failure. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    const failure = this.backgroundErrors.shift();
+    if (failure) throw failure;
+  }
+
+  private highestProducerIdInLogs(): number {
+    let max = -1;
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) for (const e of p.producers.snapshot()) max = Math.max(max, e.producerId);
+    }
+    return max;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new KafkaError("ILLEGAL_STATE", "the broker has been shut down");
+  }
+
+  /** Stop housekeeping, finish queued work, close every file. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const cancel of this.cancels) cancel();
+    await Promise.allSettled([...this.pending]);
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) await p.queue.run(() => p.log.close());
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The sending half of a Kafka producer, shared by the scenario runner and the client API:
+ * partition choice, batching by batch.size and linger.ms, idempotent sequence numbers and
+ * the size limits a real producer enforces before anything leaves it.
+ *
+ * It talks to a broker through {@link ProduceTransport}: the in-process broker in Node, a
+ * proxy of the broker worker in the browser.
+ */
+import { encodeBatch, type RecordHeader, type RecordInput } from "../log/record-batch";
+import { KafkaError } from "../protocol/errors";
+import type { ProducerConfig } from "../protocol/client-config";
+import type { Random } from "../runtime/random";
+import type { Cancel, Scheduler } from "../runtime/scheduler";
+import { Partitioner } from "./partitioner";
+import { RecordAccumulator, estimateRecordSize, type OpenBatch } from "./record-accumulator";
+
+export interface ProduceTransport {
+  partitionCount(topic: string): number | Promise<number>;
+  produce(topic: string, partition: number, batch: Uint8Array): Promise<{ baseOffset: number; logAppendTime: number }>;
+  initProducerId(req: { transactionalId?: string | null; transactionTimeoutMs?: number }): Promise<{ producerId: number; producerEpoch: number }>;
+}
+
+export interface OutgoingRecord {
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  timestamp?: number;
+  partition?: number;
+  headers?: RecordHeader[];
+}
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+}
+
+export class ProducerCore {
+  private readonly accumulator: RecordAccumulator;
+  private readonly partitioner: Partitioner;
+  private readonly sequences = new Map<string, number>();
+  private readonly inflight = new Set<Promise<void>>();
+  private identity: Promise<{ producerId: number; producerEpoch: number }> | undefined;
+  private lingerTimer: Cancel | undefined;
+  private failure: unknown;
+
+  constructor(
+    private readonly transport: ProduceTransport,
+    private readonly scheduler: Scheduler,
+    random: Random,
+    readonly config: ProducerConfig,
+  ) {
+    this.accumulator = new RecordAccumulator(config["batch.size"]);
+    this.partitioner = new Partitioner(random, config);
+  }
+
+  /**
+   * Queue records; each promise settles when its batch is acknowledged (acks=0 settles
+   * with offset -1 once sent, as Kafka reports no offset then).
+   */
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<Array<Promise<RecordMetadata>>> {
+    const numPartitions = await this.transport.partitionCount(topic);
+    const now = this.scheduler.clock.now();
+    const results: Array<Promise<RecordMetadata>> = [];
+    for (const r of records) {
+      const input: RecordInput = { key: r.key, value: r.value, timestamp: r.timestamp ?? now, headers: r.headers ?? [] };
+      const size = estimateRecordSize(input);
+      if (size > this.config["max.request.size"]) {
+        throw new KafkaError(
+          "RECORD_TOO_LARGE",
+          `topic "${topic}": the record is ${size} bytes when serialized, larger than max.request.size=${this.config["max.request.size"]}`,
+        );
+      }
+      const { partition, sticky } = this.partitioner.choose({ topic, numPartitions, keyBytes: r.key, partition: r.partition });
+      let settle!: OpenBatch["waiters"][number];
+      const offset = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
+      const { closed, full } = this.accumulator.append(topic, partition, input, now, settle);
+      if (sticky) this.partitioner.recordAppended(topic, size, numPartitions, full);
+      if (closed) this.dispatch(closed);
+      results.push(offset.then((o) => ({ topic, partition, offset: o, timestamp: input.timestamp })));
+    }
+    this.sendReady(false);
+    return results;
+  }
+
+  /** Send every open batch now and wait for all acknowledgements. */
+  async flush(): Promise<void> {
+    this.sendReady(true);
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+    if (this.failure !== undefined) {
+      const f = this.failure;
+      this.failure = undefined;
+      throw f;
+    }
+  }
+
+  private sendReady(force: boolean): void {
+    const now = this.scheduler.clock.now();
+    for (const batch of this.accumulator.drain(now, this.config["linger.ms"], force)) this.dispatch(batch);
+    if (!this.accumulator.isEmpty && !this.lingerTimer) {
+      this.lingerTimer = this.scheduler.at(now + this.config["linger.ms"], () => {
+        this.lingerTimer = undefined;
+        this.sendReady(false);
+      });
+    }
+  }
+
+  private dispatch(batch: OpenBatch): void {
+    const work = this.sendBatch(batch).catch((e: unknown) => {
+      for (const w of batch.waiters) w.reject(e);
+      if (this.failure === undefined) this.failure = e;
+    });
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+  }
+
+  private async sendBatch(batch: OpenBatch): Promise<void> {
+    const idempotent = this.config["enable.idempotence"];
+    let producerId = -1;
+    let producerEpoch = -1;
+    let baseSequence = -1;
+    if (idempotent) {
+      this.identity ??= this.transport.initProducerId({ transactionalId: null });
+      ({ producerId, producerEpoch } = await this.identity);
+      const key = `${batch.topic}\u0000${batch.partition}`;
+      baseSequence = this.sequences.get(key) ?? 0;
+      this.sequences.set(key, (baseSequence + batch.records.length) % 2147483648);
+    }
+    const bytes = encodeBatch({ records: batch.records, producerId, producerEpoch, baseSequence });
+    const ack = await this.transport.produce(batch.topic, batch.partition, bytes);
+    const noOffsets = this.config.acks === 0;
+    batch.waiters.forEach((w, i) => w.resolve(noOffsets ? -1 : ack.baseOffset + i));
+  }
+}

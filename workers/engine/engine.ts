@@ -1,0 +1,182 @@
+/**
+ * One running streamlab world: storage, a virtual clock with its scheduler, the broker,
+ * and the clients the scenario verbs act through. The runner drives it step by step; the
+ * browser's broker worker drives the same engine, moving its clock at wall speed.
+ *
+ * Time moves only through {@link Engine.advance}, one due moment at a time: all work that
+ * a due task starts (a retention pass, a cleaner pass) finishes before the clock moves on,
+ * so every run is deterministic.
+ */
+import { Broker, type BrokerConfig } from "../broker/broker";
+import type { BrokerListener } from "../broker/broker-events";
+import { ProducerCore, type ProduceTransport } from "../client/producer-core";
+import { batchesIn, decodeRecords, isControl } from "../log/record-batch";
+import { resolveProducerConfig } from "../protocol/client-config";
+import type { RawConfig } from "../protocol/config-def";
+import { VirtualClock } from "../runtime/clock";
+import { SeededRandom } from "../runtime/random";
+import { VirtualScheduler } from "../runtime/scheduler";
+import type { Storage } from "../storage/storage";
+import type { EnginePort, ProduceOptions, ProduceRecord, StoredRecord, TopicSpec } from "./engine-port";
+
+export interface EngineOptions {
+  storage: Storage;
+  clockStart?: number;
+  /** Seed of the engine's random source (sticky partitioner, generators). */
+  seed?: number;
+  broker?: Partial<BrokerConfig>;
+  listener?: BrokerListener;
+}
+
+/** Fetch size used when the engine reads whole partitions for itself. */
+const READ_CHUNK_BYTES = 1 << 20;
+
+export class Engine implements EnginePort {
+  readonly scheduler: VirtualScheduler;
+  readonly random: SeededRandom;
+  readonly storage: Storage;
+  private brokerInstance: Broker;
+  private readonly producers = new Map<string, ProducerCore>();
+  private readonly options: EngineOptions;
+
+  private constructor(options: EngineOptions, scheduler: VirtualScheduler, broker: Broker) {
+    this.options = options;
+    this.storage = options.storage;
+    this.scheduler = scheduler;
+    this.random = new SeededRandom(options.seed ?? 0x5eed);
+    this.brokerInstance = broker;
+  }
+
+  static async create(options: EngineOptions): Promise<Engine> {
+    const scheduler = new VirtualScheduler(new VirtualClock(options.clockStart ?? 0));
+    const broker = await Broker.start({
+      storage: options.storage,
+      scheduler,
+      ...(options.broker ? { config: options.broker } : {}),
+      ...(options.listener ? { listener: options.listener } : {}),
+    });
+    return new Engine(options, scheduler, broker);
+  }
+
+  get broker(): Broker {
+    return this.brokerInstance;
+  }
+
+  now(): number {
+    return this.scheduler.clock.now();
+  }
+
+  async createTopic(spec: TopicSpec): Promise<void> {
+    await this.broker.createTopic({
+      name: spec.name,
+      partitions: spec.partitions,
+      ...(spec.replicationFactor !== undefined ? { replicationFactor: spec.replicationFactor } : {}),
+      ...(spec.config ? { config: spec.config } : {}),
+    });
+  }
+
+  hasTopic(name: string): boolean {
+    return this.broker.hasTopic(name);
+  }
+
+  partitionCount(topic: string): number {
+    return this.broker.partitionCount(topic);
+  }
+
+  /** Send records through a producer with the given config and wait until all are acknowledged. */
+  async produce(topic: string, records: ProduceRecord[], options: ProduceOptions = {}): Promise<void> {
+    const producer = this.producerFor(options);
+    const acks = await producer.send(topic, records);
+    await producer.flush();
+    await Promise.all(acks);
+  }
+
+  private producerFor(options: ProduceOptions): ProducerCore {
+    const raw: Record<string, RawConfig[string]> = { ...options.config };
+    if (options.acks !== undefined) raw["acks"] = options.acks;
+    if (options.idempotent !== undefined) raw["enable.idempotence"] = options.idempotent;
+    const key = JSON.stringify(Object.entries(raw).sort(([a], [b]) => a.localeCompare(b)));
+    let producer = this.producers.get(key);
+    if (!producer) {
+      producer = new ProducerCore(this.transport(), this.scheduler, this.random, resolveProducerConfig(raw));
+      this.producers.set(key, producer);
+    }
+    return producer;
+  }
+
+  /** The broker as a producer sees it; looked up per call so a restart swaps it underneath. */
+  private transport(): ProduceTransport {
+    return {
+      partitionCount: (topic) => this.broker.partitionCount(topic),
+      produce: (topic, partition, batch) => this.broker.produce(topic, partition, batch),
+      initProducerId: (req) => this.broker.initProducerId(req),
+    };
+  }
+
+  /** Move the clock by `ms`, stopping at every due task and letting its work finish. */
+  async advance(ms: number): Promise<void> {
+    const target = this.now() + ms;
+    for (;;) {
+      const due = this.scheduler.nextDue();
+      if (due === undefined || due > target) break;
+      this.scheduler.advance(Math.max(0, due - this.now()));
+      await this.settle();
+    }
+    this.scheduler.advance(target - this.now());
+    await this.settle();
+  }
+
+  /** Wait until the broker's background work and every producer's sends are done. */
+  async settle(): Promise<void> {
+    await this.broker.idle();
+  }
+
+  roll(topic: string, partition?: number): Promise<void> {
+    return this.broker.roll(topic, partition);
+  }
+
+  clean(topic: string): Promise<void> {
+    return this.broker.cleanTopic(topic);
+  }
+
+  /** Shut the broker down and start a new one from the same storage: what a crash-free restart does. */
+  async restart(): Promise<void> {
+    await this.broker.shutdown();
+    this.brokerInstance = await Broker.start({
+      storage: this.storage,
+      scheduler: this.scheduler,
+      ...(this.options.broker ? { config: this.options.broker } : {}),
+      ...(this.options.listener ? { listener: this.options.listener } : {}),
+    });
+  }
+
+  async readAll(topic: string): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = [];
+    const partitions = this.broker.partitionCount(topic);
+    for (let partition = 0; partition < partitions; partition++) {
+      const p = this.broker.partition(topic, partition);
+      let offset = p.logStartOffset;
+      while (offset < p.highWatermark) {
+        const data = await this.broker.fetch(topic, partition, offset, READ_CHUNK_BYTES);
+        if (data.bytes.length === 0) break;
+        for (const { pos, header } of batchesIn(data.bytes)) {
+          if (isControl(header)) continue;
+          for (const r of decodeRecords(data.bytes, pos)) {
+            if (r.offset < offset) continue; // records below the log start inside the first batch
+            out.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+          }
+        }
+        offset = data.nextOffset;
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.broker.shutdown();
+  }
+}
+
+export function createEngine(options: EngineOptions): Promise<Engine> {
+  return Engine.create(options);
+}
