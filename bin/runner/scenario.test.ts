@@ -336,10 +336,14 @@ describe("checking a step against the engine's topics", () => {
 
 describe("scenario files", () => {
   it("report JSON syntax errors with file, line and column", () => {
-    // The reason after the location is V8's own wording, which varies between Node versions.
-    expect(() => parseScenarioText('{\n  "version": 1\n  "steps": []\n}', "s.json")).toThrow(/^s\.json:3:3: invalid JSON: \S/);
-    expect(() => parseScenarioText('{"version": 1,', "s.json")).toThrow(/^s\.json:1:15: invalid JSON: \S/);
-    expect(() => parseScenarioText("", "empty.json")).toThrow(/^empty\.json:1:1: invalid JSON: \S/);
+    expect(() => parseScenarioText('{\n  "version": 1\n  "steps": []\n}', "s.json")).toThrow(
+      `s.json:3:3: invalid JSON: unexpected "\\"", expected ',' or '}'`,
+    );
+    expect(() => parseScenarioText("", "empty.json")).toThrow("empty.json:1:1: invalid JSON: unexpected end of input, expected a value");
+  });
+
+  it("accept a byte order mark at the start", () => {
+    expect(parseScenarioText('\ufeff{"version":1}', "s.json").version).toBe(1);
   });
 
   it("parse valid text", () => {

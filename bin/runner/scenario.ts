@@ -16,6 +16,7 @@ import type { RawConfig } from "../../workers/protocol/config-def";
 import { isKafkaError } from "../../workers/protocol/errors";
 import { resolveTopicConfig } from "../../workers/protocol/topic-config";
 import { INTERNAL_TOPICS, validateNewTopicName } from "../../workers/protocol/topic-name";
+import { findJsonSyntaxError } from "./json-syntax";
 import { parsePartitionName } from "./partition-name";
 import { childPath, describeValue, indexPath, ScenarioError } from "./scenario-error";
 
@@ -327,25 +328,12 @@ function resolveError(config: RawConfig, resolve: (config: RawConfig) => unknown
 const DOCUMENT_FIELDS = ["version", "name", "description", "clock", "topics", "steps", "expect"];
 
 /** Parses the text of a scenario file; JSON syntax errors name the file, line and column. */
-export function parseScenarioText(source: string, fileName: string, options: ParseOptions = {}): Scenario {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(source);
-  } catch (e) {
-    fail("", `${fileName}:${jsonErrorLocation(source, (e as Error).message)}`);
-  }
-  return parseScenario(doc, options);
-}
-
-/** "3:5: invalid JSON: Expected ',' or '}' after property value" from V8's message. */
-function jsonErrorLocation(source: string, message: string): string {
-  const at = /\s*in JSON at position (\d+)(?: \(line \d+ column \d+\))?/.exec(message);
-  const position = at?.[1] !== undefined ? Number(at[1]) : source.length;
-  const reason = at !== null ? message.slice(0, at.index) + message.slice(at.index + at[0].length) : message;
-  const before = source.slice(0, position);
-  const line = before.split("\n").length;
-  const column = position - before.lastIndexOf("\n");
-  return `${line}:${column}: invalid JSON: ${reason}`;
+export function parseScenarioText(text: string, fileName: string, options: ParseOptions = {}): Scenario {
+  // Some editors start UTF-8 files with a byte order mark, which JSON does not allow.
+  const source = text.startsWith("\ufeff") ? text.slice(1) : text;
+  const syntax = findJsonSyntaxError(source);
+  if (syntax !== undefined) fail("", `${fileName}:${syntax.line}:${syntax.column}: invalid JSON: ${syntax.message}`);
+  return parseScenario(JSON.parse(source), options);
 }
 
 export function parseScenario(doc: unknown, options: ParseOptions = {}): Scenario {
