@@ -25,6 +25,10 @@ describe("CleanerCheckpoint", () => {
     expect(await new CleanerCheckpoint(storage, "my-topic-3").read()).toBe(1234);
     await cp.write(2000);
     expect(await new CleanerCheckpoint(storage, "my-topic-3").read()).toBe(2000);
+    await cp.truncateTo(2500);
+    expect(await cp.read()).toBe(2000);
+    await cp.truncateTo(1500);
+    expect(await new CleanerCheckpoint(storage, "my-topic-3").read()).toBe(1500);
     await cp.clear();
     expect(await new CleanerCheckpoint(storage, "my-topic-3").read()).toBeUndefined();
   });

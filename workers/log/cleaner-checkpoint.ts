@@ -10,7 +10,6 @@
  */
 import { KafkaError } from "../protocol/errors";
 import type { Storage } from "../storage/storage";
-import { joinPath } from "./segment-name";
 
 export const CLEANER_CHECKPOINT_FILE = "cleaner-offset-checkpoint";
 const VERSION = 0;
@@ -40,7 +39,7 @@ export class CleanerCheckpoint {
     private readonly storage: Storage,
     partitionDir: string,
   ) {
-    this.path = joinPath(partitionDir, CLEANER_CHECKPOINT_FILE);
+    this.path = partitionDir === "" ? CLEANER_CHECKPOINT_FILE : `${partitionDir}/${CLEANER_CHECKPOINT_FILE}`;
     const tp = topicPartitionOf(partitionDir);
     this.topic = tp.topic;
     this.partition = tp.partition;
@@ -84,6 +83,16 @@ export class CleanerCheckpoint {
     await this.storage.rename(tmp, this.path);
     this.cached = firstDirtyOffset;
     this.loaded = true;
+  }
+
+  /**
+   * The log was truncated to `offset` (a follower catching up with a new leader, or a torn
+   * tail): data at and above it will be written again and must count as dirty, so a
+   * checkpoint beyond it comes back down (Kafka's `maybeTruncateCheckpoint`).
+   */
+  async truncateTo(offset: number): Promise<void> {
+    const current = await this.read();
+    if (current !== undefined && current > offset) await this.write(offset);
   }
 
   /** Forget the checkpoint (the partition's log was deleted or truncated to empty). */

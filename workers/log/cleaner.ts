@@ -42,6 +42,8 @@ export interface CleanableLog {
   readonly highWatermark: number;
   /** The LSO when transactions are tracked; the high watermark stands in otherwise. */
   readonly lastStableOffset?: number;
+  /** The partition directory (`orders-0`), the default name in events. */
+  readonly dir?: string;
 }
 
 /** Where the first dirty offset is kept (see CleanerCheckpoint). */
@@ -63,8 +65,8 @@ export interface ProducerLastRecord {
 }
 
 export interface CleanOptions {
-  /** Name for events and messages, e.g. "orders-0". */
-  topicPartition: string;
+  /** Name for events, e.g. "orders-0"; default the log's directory. */
+  topicPartition?: string;
   checkpoint: CheckpointStore;
   /** Clean even when the dirty ratio is below min.cleanable.dirty.ratio and no max lag forces it. */
   force?: boolean;
@@ -184,7 +186,7 @@ export async function cleanOnce(log: CleanableLog, config: CleanerConfig, now: n
   const after = [...log.segmentInfos()].sort((a, b) => a.baseOffset - b.baseOffset);
   return {
     type: "cleaned",
-    topicPartition: options.topicPartition,
+    topicPartition: options.topicPartition ?? log.dir ?? "",
     removed: pass.removed,
     removedCount: pass.removedCount,
     removedByReason: pass.removedByReason,
