@@ -183,6 +183,18 @@ describe("cleanOnce: the classic 11-record example", () => {
     expect(log.logEndOffset).toBe(11);
   });
 
+  it("caps the listed removals but counts them all", async () => {
+    const log = new FakeLog();
+    CLASSIC.forEach(([k, v], i) => {
+      log.append([k, v]);
+      if (i === 9) log.roll();
+    });
+    const event = await cleanOnce(log, CONFIG, 0, opts(new MemoryCheckpoint(), { maxRemovedListed: 2 }));
+    expect(event!.removed.map((r) => r.offset)).toEqual([0, 1]);
+    expect(event!.removedCount).toBe(5);
+    expect(event!.removedByReason).toEqual({ superseded: 5, "tombstone-expired": 0, "no-key": 0, aborted: 0, "marker-expired": 0 });
+  });
+
   it("counter-example: active segment at 6 maps only 0..5; a second pass after a roll reaches the same result", async () => {
     const log = new FakeLog();
     CLASSIC.forEach(([k, v], i) => {
@@ -477,7 +489,7 @@ describe("cleanOnce: transactions", () => {
     expect(markers(log)).toEqual([{ offset: 3, count: 1, type: "ABORT", horizon: 2100 }]);
     const last = await cleanOnce(log, config, 2100, opts(cp, { force: true }));
     expect(markers(log)).toEqual([]);
-    expect(last!.removed).toEqual([{ offset: 3, key: expect.any(String), reason: "marker-expired" }]);
+    expect(last!.removed).toEqual([{ offset: 3, key: "ABORT", reason: "marker-expired" }]);
   });
 
   it("keeps a COMMIT marker while its transaction has batches, and committed data by the usual rule", async () => {

@@ -85,7 +85,7 @@ export type RemovalReason = "superseded" | "tombstone-expired" | "no-key" | "abo
 
 export interface RemovedRecord {
   offset: number;
-  /** The key as UTF-8 text (invalid bytes replaced), null for a record without key. */
+  /** The key as UTF-8 text (invalid bytes replaced), null for a record without key; "ABORT"/"COMMIT" for a transaction marker. */
   key: string | null;
   reason: RemovalReason;
 }
@@ -289,6 +289,12 @@ class ByteSink {
 
 const keyDecoder = new TextDecoder();
 
+/** A control record's key is int16 version, int16 type: name the marker rather than show those bytes. */
+function markerName(buf: Uint8Array, keyStart: number, keyLength: number): string {
+  const type = keyLength >= 4 ? (buf[keyStart + 2]! << 8) | buf[keyStart + 3]! : -1;
+  return type === 0 ? "ABORT" : type === 1 ? "COMMIT" : `control type ${type}`;
+}
+
 /** The record filter of one pass, carried across the segments and groups it cleans. */
 class CleaningPass {
   readonly removed: RemovedRecord[] = [];
@@ -319,7 +325,10 @@ class CleaningPass {
     this.removedCount++;
     this.removedByReason[reason]++;
     if (this.removed.length < this.maxListed) {
-      const key = keyLength < 0 ? null : keyDecoder.decode(buf.subarray(keyStart, keyStart + keyLength));
+      let key: string | null;
+      if (keyLength < 0) key = null;
+      else if (reason === "marker-expired") key = markerName(buf, keyStart, keyLength);
+      else key = keyDecoder.decode(buf.subarray(keyStart, keyStart + keyLength));
       this.removed.push({ offset, key, reason });
     }
   }
