@@ -14,6 +14,7 @@ import {
   nextOffset,
   readBatchHeader,
   setBaseOffset,
+  timestampType,
   utf8,
   validateBatch,
   type BatchHeader,
@@ -402,6 +403,23 @@ describe("cleanOnce: batches", () => {
       [4, "B", "v4", 104, "4"],
     ]);
     expect(second!.header.baseOffset).toBe(5);
+  });
+
+  it("a rewritten LogAppendTime batch keeps the broker's time", async () => {
+    const log = new FakeLog();
+    const records: RecordInput[] = ["A", "B", "A"].map((k, i) => ({ key: utf8(k), value: utf8(`v${i}`), timestamp: 100 + i }));
+    log.appendBatch(encodeBatch({ records, timestampType: "LogAppendTime", maxTimestamp: 5000 }));
+    log.roll();
+    log.append(["Z", "z"]);
+    await cleanOnce(log, CONFIG, 0, opts(new MemoryCheckpoint()));
+    const [b] = log.batches();
+    validateBatch(b!.bytes, b!.pos);
+    expect(timestampType(b!.header)).toBe("LogAppendTime");
+    expect(b!.header).toMatchObject({ maxTimestamp: 5000, recordsCount: 2, lastOffsetDelta: 2 });
+    expect(decodeRecords(b!.bytes, b!.pos).map((r) => [r.offset, text(r.key), r.timestamp])).toEqual([
+      [1, "B", 5000],
+      [2, "A", 5000],
+    ]);
   });
 
   it("keeps the batch that ends the cleaned range even when it is emptied", async () => {
