@@ -1,0 +1,3 @@
+import { codecBenchmark } from "../shared/codec";
+
+export default codecBenchmark;
