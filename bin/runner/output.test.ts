@@ -72,6 +72,13 @@ describe("group lines", () => {
     );
   });
 
+  it('keep a member called "__proto__"', () => {
+    const assignments = JSON.parse('{"__proto__":["t-0"]}') as Record<string, string[]>;
+    expect(formatGroupLine({ group: "g", state: "Stable", generation: 1, assignments, committed: {}, lag: {} })).toBe(
+      '{"group":"g","state":"Stable","generation":1,"assignments":{"__proto__":["t-0"]},"committed":{},"lag":{}}',
+    );
+  });
+
   it("print empty maps as {}", () => {
     expect(formatGroupLine({ group: "g", state: "Empty", generation: 0, assignments: {}, committed: {}, lag: {} })).toBe(
       '{"group":"g","state":"Empty","generation":0,"assignments":{},"committed":{},"lag":{}}',

@@ -87,7 +87,13 @@ export function formatDumpLine(r: PrintedRecord): string {
 export function formatGroupLine(g: GroupSummary): string {
   const assignments: Record<string, string[]> = {};
   for (const member of Object.keys(g.assignments).sort()) {
-    assignments[member] = [...(g.assignments[member] ?? [])].sort(comparePartitionNames);
+    // defineProperty, not assignment: a member may be called "__proto__".
+    Object.defineProperty(assignments, member, {
+      value: [...(g.assignments[member] ?? [])].sort(comparePartitionNames),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return JSON.stringify({
     group: g.group,

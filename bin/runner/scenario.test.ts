@@ -350,3 +350,14 @@ describe("scenario files", () => {
     expect(parseScenarioText('{"version":1}', "s.json")).toEqual({ version: 1, clock: { start: 0 }, topics: [], steps: [] });
   });
 });
+
+describe("odd names", () => {
+  it('keep a "__proto__" key as an ordinary entry', () => {
+    const doc = JSON.parse('{"version":1,"topics":[{"name":"__proto__"}],"steps":[{"produce":{"topic":"__proto__","records":[{"value":1,"headers":{"__proto__":"x"}}]}}],"expect":{"topics":{"__proto__":[]}}}');
+    const scenario = parseScenario(doc);
+    const step = scenario.steps[0];
+    if (step?.verb !== "produce") throw new Error("no produce step");
+    expect(Object.keys(step.args.records[0]?.headers ?? {})).toEqual(["__proto__"]);
+    expect(Object.keys(scenario.expect?.topics ?? {})).toEqual(["__proto__"]);
+  });
+});

@@ -217,6 +217,14 @@ function onlyFields(obj: JsonObject, path: string, allowed: readonly string[]): 
 
 type Read<T> = (value: unknown, path: string) => T;
 
+/**
+ * Copies one entry as an own property. Plain assignment would treat a key named
+ * "__proto__" (a legal topic and header name) as the prototype and drop it.
+ */
+function put<T>(out: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function has(obj: JsonObject, key: string): boolean {
   return Object.hasOwn(obj, key);
 }
@@ -275,7 +283,7 @@ const headers: Read<JsonHeaders> = (value, path) => {
   const out: JsonHeaders = {};
   for (const [key, v] of Object.entries(obj)) {
     if (v !== null && typeof v !== "string") fail(childPath(path, key), `expected a string or null, got ${describeValue(v)}`);
-    out[key] = v;
+    put(out, key, v);
   }
   return out;
 };
@@ -287,7 +295,7 @@ const configObject: Read<ScenarioConfig> = (value, path) => {
     if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
       fail(childPath(path, key), `expected a number or a string, got ${describeValue(v)}`);
     }
-    out[key] = v;
+    put(out, key, v);
   }
   return out;
 };
@@ -678,7 +686,7 @@ function readCommit(value: unknown, path: string): CommitStep {
     for (const [name, offset] of Object.entries(obj)) {
       const entryPath = childPath(p, name);
       partitionName(name, entryPath);
-      out[name] = OFFSET(offset, entryPath);
+      put(out, name, OFFSET(offset, entryPath));
     }
     return out;
   });
@@ -807,14 +815,14 @@ function readExpect(value: unknown, path: string): ScenarioExpect {
     const out: Record<string, ExpectedRecord[]> = {};
     for (const [topic, records] of Object.entries(byTopic)) {
       const tp = childPath(p, topic);
-      out[topic] = array(records, tp, "an array of records").map((r, i) => readExpectedRecord(r, indexPath(tp, i)));
+      put(out, topic, array(records, tp, "an array of records").map((r, i) => readExpectedRecord(r, indexPath(tp, i))));
     }
     return out;
   });
   const groups = optional(obj, "groups", path, (v, p) => {
     const byGroup = object(v, p, "an object of group ids to group states");
     const out: Record<string, ExpectedGroup> = {};
-    for (const [group, g] of Object.entries(byGroup)) out[group] = readExpectedGroup(g, childPath(p, group));
+    for (const [group, g] of Object.entries(byGroup)) put(out, group, readExpectedGroup(g, childPath(p, group)));
     return out;
   });
   if (topics !== undefined) expect.topics = topics;
@@ -853,7 +861,7 @@ function readExpectedGroup(value: unknown, path: string): ExpectedGroup {
     const out: Record<string, string[]> = {};
     for (const [member, list] of Object.entries(byMember)) {
       const mp = childPath(p, member);
-      out[member] = array(list, mp, 'an array of partitions, e.g. ["orders-0"]').map((n, i) => partitionName(n, indexPath(mp, i)));
+      put(out, member, array(list, mp, 'an array of partitions, e.g. ["orders-0"]').map((n, i) => partitionName(n, indexPath(mp, i))));
     }
     return out;
   });
@@ -863,7 +871,7 @@ function readExpectedGroup(value: unknown, path: string): ExpectedGroup {
     for (const [name, n] of Object.entries(obj)) {
       const entryPath = childPath(p, name);
       partitionName(name, entryPath);
-      out[name] = integer(0, Number.MAX_SAFE_INTEGER, `${expected === "offset" ? "an offset" : "a lag"} (an integer ≥ 0)`)(n, entryPath);
+      put(out, name, integer(0, Number.MAX_SAFE_INTEGER, `${expected === "offset" ? "an offset" : "a lag"} (an integer ≥ 0)`)(n, entryPath));
     }
     return out;
   };

@@ -101,6 +101,7 @@ describe("decoding bytes for output", () => {
       ]),
     ).toEqual({ h: "2" });
     expect(decodeHeaders([])).toEqual({});
+    expect(JSON.stringify(decodeHeaders([{ key: "__proto__", value: bytes("x") }]))).toBe('{"__proto__":"x"}');
   });
 });
 

@@ -65,7 +65,15 @@ export function decodeJson(bytes: Uint8Array | null): JsonValue {
  */
 export function decodeHeaders(headers: readonly RecordHeader[]): JsonHeaders {
   const out: JsonHeaders = {};
-  for (const h of headers) out[h.key] = h.value === null ? null : decoder.decode(h.value);
+  for (const h of headers) {
+    // defineProperty, not assignment: a header named "__proto__" is still a header.
+    Object.defineProperty(out, h.key, {
+      value: h.value === null ? null : decoder.decode(h.value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 
