@@ -349,7 +349,7 @@ export class Broker {
       for (const p of topic.partitions) {
         await p.queue.run(async () => {
           const before = p.log.segmentInfos().map((s) => s.baseOffset);
-          await applyRetention(p.log, logConfigOf(topic.config), this.scheduler.clock.now(), deletionEnabled(topic.config));
+          await applyRetention(p.log, logConfigOf(topic.config), this.scheduler.clock.now());
           const after = new Set(p.log.segmentInfos().map((s) => s.baseOffset));
           const deleted = before.filter((b) => !after.has(b));
           if (deleted.length > 0) {

@@ -87,8 +87,11 @@ export class Engine implements EnginePort {
   async produce(topic: string, records: ProduceRecord[], options: ProduceOptions = {}): Promise<void> {
     const producer = this.producerFor(options);
     const acks = await producer.send(topic, records);
+    // Observe every acknowledgement before flush can throw, so a refused batch surfaces
+    // once, as flush's error, and never as an unhandled rejection.
+    const settled = Promise.allSettled(acks);
     await producer.flush();
-    await Promise.all(acks);
+    await settled;
   }
 
   private producerFor(options: ProduceOptions): ProducerCore {
