@@ -119,6 +119,8 @@ describe("record batch v2", () => {
     const h = validateBatch(buf);
     expect(timestampType(h)).toBe("LogAppendTime");
     expect(h.maxTimestamp).toBe(9999);
+    // Consumers see the broker's time on every record, as Kafka's do.
+    expect(decodeRecords(buf)[0]!.timestamp).toBe(9999);
   });
 
   it("round-trips headers, producer fields, gaps and a delete horizon", () => {

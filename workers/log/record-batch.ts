@@ -205,6 +205,8 @@ export function decodeRecords(buf: Uint8Array, pos = 0): LogRecord[] {
   const body = buf.subarray(0, end);
   const cursor: VarintCursor = { pos: pos + BATCH_HEADER_SIZE };
   const records: LogRecord[] = new Array(h.recordsCount);
+  // Under LogAppendTime every record carries the broker's time, stored once as maxTimestamp.
+  const appendTime = h.attributes & ATTR_LOG_APPEND_TIME ? h.maxTimestamp : undefined;
   for (let i = 0; i < h.recordsCount; i++) {
     const length = readVarint(body, cursor);
     const recordEnd = cursor.pos + length;
@@ -222,7 +224,7 @@ export function decodeRecords(buf: Uint8Array, pos = 0): LogRecord[] {
       headers.push({ key: hk ? utf8Decoder.decode(hk) : "", value: hv });
     }
     cursor.pos = recordEnd;
-    records[i] = { offset: h.baseOffset + offsetDelta, timestamp: h.baseTimestamp + timestampDelta, key, value, headers };
+    records[i] = { offset: h.baseOffset + offsetDelta, timestamp: appendTime ?? h.baseTimestamp + timestampDelta, key, value, headers };
   }
   return records;
 }
