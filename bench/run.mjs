@@ -12,7 +12,7 @@
 // --quick uses smaller sizes. The exit code is 1 when any benchmark failed.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { arch, cpus, platform, tmpdir } from "node:os";
+import { arch, cpus, loadavg, platform, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { register } from "tsx/esm/api";
@@ -163,7 +163,9 @@ function machineLine(chromium, quick) {
     const step = chromium.timerStepMs < 0.001 ? "< 1 µs" : `${Number((chromium.timerStepMs * 1000).toPrecision(2))} µs`;
     parts.push(`Chromium ${chromium.version} (headless, ${chromium.cores} cores seen, timer step ${step}${chromium.isolated ? ", cross-origin isolated" : ""})`);
   }
-  parts.push(`${cpuList.length} CPUs${model ? ` (${model})` : ""}`, `${platform()} ${arch()}`, quick ? "quick sizes" : "full sizes");
+  // Other work on the machine moves every figure; the load says how much to trust them.
+  const load = platform() === "win32" ? [] : [`load ${loadavg()[0].toFixed(2)}`];
+  parts.push(`${cpuList.length} CPUs${model ? ` (${model})` : ""}`, ...load, `${platform()} ${arch()}`, quick ? "quick sizes" : "full sizes");
   return `machine: ${parts.join(" · ")}`;
 }
 
