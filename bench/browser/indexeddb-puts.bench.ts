@@ -73,7 +73,7 @@ async function run(options: BenchOptions): Promise<Row[]> {
         ms,
         records: c.records,
         bytes: c.records * c.recordSize,
-        notes: `${PER_TRANSACTION} per transaction · durability "${c.durability}" · ${formatCount(c.records / PER_TRANSACTION)} commits`,
+        notes: `${PER_TRANSACTION} per transaction · durability "${c.durability}" · ${formatCount(c.records / PER_TRANSACTION)} commits · one run`,
       }),
     );
   }
