@@ -346,14 +346,18 @@ export class PartitionLog {
         }
       }
       let maxTimestamp = h.maxTimestamp;
-      if (compacted || (opts.timestampType === "CreateTime" && timestampTypeOf(h) === "LogAppendTime")) {
+      const backToCreateTime = opts.timestampType === "CreateTime" && timestampTypeOf(h) === "LogAppendTime";
+      // Decoding a LogAppendTime batch reports the append time for every record; the flag
+      // goes first so the records' own (create) timestamps come back.
+      if (backToCreateTime) clearLogAppendTime(buf, pos);
+      if (compacted || backToCreateTime) {
         const records = isControl(h) ? [] : decodeRecords(buf, pos);
         if (compacted && records.some((r) => r.key === null)) {
           throw new KafkaError("INVALID_RECORD", `compacted topic cannot accept message without key in topic partition ${this.dir}`);
         }
-        if (opts.timestampType === "CreateTime" && timestampTypeOf(h) === "LogAppendTime") {
+        if (backToCreateTime) {
           maxTimestamp = records.reduce((m, r) => Math.max(m, r.timestamp), NO_TIMESTAMP);
-          setCreateTime(buf, pos, size, maxTimestamp);
+          setMaxTimestamp(buf, pos, size, maxTimestamp);
         }
       }
       if (opts.timestampType === "LogAppendTime") {
@@ -748,12 +752,16 @@ function withoutType(e: KafkaError): string {
 
 /**
  * A producer batch that claims LogAppendTime on a CreateTime topic is turned back into
- * CreateTime with its real max timestamp, as Kafka's validator does (attributes and
- * maxTimestamp are under the CRC, so it is recomputed).
+ * CreateTime with its records' real max timestamp, as Kafka's validator does: the flag is
+ * cleared, then the max timestamp set and the CRC (which covers both) recomputed.
  */
-function setCreateTime(buf: Uint8Array, pos: number, size: number, maxTimestamp: number): void {
-  const view = new DataView(buf.buffer, buf.byteOffset + pos, size);
+function clearLogAppendTime(buf: Uint8Array, pos: number): void {
+  const view = new DataView(buf.buffer, buf.byteOffset + pos);
   view.setInt16(21, view.getInt16(21) & ~0x08);
+}
+
+function setMaxTimestamp(buf: Uint8Array, pos: number, size: number, maxTimestamp: number): void {
+  const view = new DataView(buf.buffer, buf.byteOffset + pos, size);
   const hi = Math.floor(maxTimestamp / 4294967296);
   view.setInt32(35, hi);
   view.setUint32(39, maxTimestamp - hi * 4294967296);

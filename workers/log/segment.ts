@@ -73,7 +73,7 @@ export interface RollCheck {
 export interface SegmentRead {
   /** Whole batches, possibly empty. */
   bytes: Uint8Array;
-  /** Base offset of the first batch considered (the one holding the start offset). */
+  /** Base offset of the first returned batch; the start offset when nothing was returned. */
   firstOffset: number;
   /** Offset after the last returned batch; the start offset when nothing was returned. */
   nextOffset: number;
@@ -452,7 +452,7 @@ export class LogSegment {
   read(startOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): SegmentRead | undefined {
     const first = this.findBatch(startOffset);
     if (first === undefined) return undefined;
-    const none: SegmentRead = { bytes: EMPTY, firstOffset: first.baseOffset, nextOffset: startOffset };
+    const none: SegmentRead = { bytes: EMPTY, firstOffset: startOffset, nextOffset: startOffset };
     if (first.lastOffset >= maxOffset) return none;
     const want = Math.min(minOneBatch ? Math.max(maxBytes, first.size) : maxBytes, this.sizeBytes - first.pos);
     if (want < first.size) return none;
