@@ -1,0 +1,770 @@
+/**
+ * What the workbench can ask of the engine, as one object the broker worker exposes over
+ * Comlink (DESIGN.md seams 1 and 4). It is plain engine code: the worker injects the wall
+ * time, the clock driver and the frame timer, so the whole surface runs in Node tests on
+ * memory storage.
+ *
+ * Life cycle: the object exists before the engine does, so the page can ask for its
+ * status at once. It then either starts on a storage ("ready"), learns that another tab
+ * owns the broker ("another-tab", which may later turn into "ready" when that tab goes
+ * away), or fails to start ("failed"). Every other call needs "ready".
+ *
+ * Change events are never sent one per record: broker events are collected and delivered
+ * to subscribers in one update per frame, together with the clock.
+ */
+import type { BrokerConfig, TopicDescription } from "../broker/broker";
+import type { BrokerEvent } from "../broker/broker-events";
+import type { PartitionAppendResult } from "../broker/partition";
+import { ProducerCore, type OutgoingRecord } from "../client/producer-core";
+import { decodeJson, serializeHeaders, serializeKey, serializeValue, type JsonHeaders, type JsonValue } from "../client/json-serde";
+import {
+  batchesIn,
+  decodeControlRecord,
+  decodeRecords,
+  isControl,
+  isTransactional,
+  lastOffset,
+  LOG_OVERHEAD,
+  nextOffset as nextOffsetOf,
+  timestampType,
+  tryValidateBatch,
+  type TimestampType,
+} from "../log/record-batch";
+import { resolveProducerConfig } from "../protocol/client-config";
+import type { RawConfig } from "../protocol/config-def";
+import { KafkaError } from "../protocol/errors";
+import { toSeamError } from "../protocol/seam-error";
+import { compactionEnabled } from "../protocol/topic-config";
+import type { Storage } from "../storage/storage";
+import { ClockFile } from "./clock-file";
+import { Engine } from "./engine";
+
+export type EngineState = "starting" | "ready" | "another-tab" | "failed";
+
+export interface ClockState {
+  /** Virtual time, ms since the epoch. */
+  now: number;
+  playing: boolean;
+  speed: number;
+}
+
+export interface EngineStatus {
+  state: EngineState;
+  /** One sentence for the user about the state. */
+  message: string;
+  storage: Storage["kind"] | null;
+  clock: ClockState | null;
+  /** The last failure of background work (a retention or cleaner pass), if any. */
+  lastError: { type: string; message: string } | null;
+}
+
+/** The time controls the engine is played with (the wall-clock driver in the browser). */
+export interface ClockControl {
+  play(): void;
+  pause(): Promise<void>;
+  step(ms: number): Promise<void>;
+  setSpeed(speed: number): void;
+  state(): ClockState;
+  /** Stop for good, after the advance in progress. */
+  dispose(): Promise<void>;
+}
+
+/** What a clock control drives: the engine's own clock. */
+export interface ClockTarget {
+  advance(ms: number): Promise<void>;
+  now(): number;
+  onError(error: unknown): void;
+}
+
+export interface EngineApiOptions {
+  /** The wall time, read once when a workspace is created (engine code never reads it itself). */
+  wallTime(): number;
+  /** Make the clock control that plays a newly started engine. */
+  driveClock(target: ClockTarget): ClockControl;
+  /** Run `deliver` at the next frame (about 16 ms in the browser). */
+  requestFrame(deliver: () => void): void;
+  broker?: Partial<BrokerConfig>;
+  seed?: number;
+  /** Events kept per update when the UI falls behind; older ones are dropped and counted. */
+  maxEventsPerUpdate?: number;
+}
+
+export interface TopicSummary {
+  name: string;
+  partitions: number;
+  internal: boolean;
+  /** Sum over partitions of HW − log start offset (an upper bound once compacted). */
+  records: number;
+  sizeInBytes: number;
+}
+
+export interface CreateTopicInput {
+  name: string;
+  partitions?: number;
+  config?: RawConfig;
+}
+
+/** A record as scenarios write it (SCENARIO.md "Records"). */
+export interface JsonRecordInput {
+  key?: JsonValue;
+  value: JsonValue;
+  partition?: number;
+  headers?: JsonHeaders;
+  timestamp?: number;
+}
+
+export interface ProducedRange {
+  partition: number;
+  firstOffset: number;
+  lastOffset: number;
+  count: number;
+}
+
+export interface ProduceSummary {
+  /** Records acknowledged (all of them: acks=all, or the call fails). */
+  acknowledged: number;
+  /** Per partition, in partition order. */
+  partitions: ProducedRange[];
+}
+
+/** A record as the UI shows it: printed key and value, and where it sits in the log. */
+export interface RecordView {
+  partition: number;
+  offset: number;
+  timestamp: number;
+  timestampType: TimestampType;
+  /** As the runner prints it (SCENARIO.md): JSON text, or the text itself; null for a null key. */
+  key: string | null;
+  /** Null for a tombstone. */
+  value: string | null;
+  keySize: number;
+  valueSize: number;
+  headers: Array<{ key: string; value: string | null }>;
+  /** "COMMIT" or "ABORT" for a transaction marker, null for data. */
+  control: string | null;
+  batch: {
+    baseOffset: number;
+    lastOffset: number;
+    producerId: number;
+    producerEpoch: number;
+    /** This record's sequence number, -1 for a non-idempotent producer. */
+    sequence: number;
+    transactional: boolean;
+    crc: number;
+  };
+  /** The segment file holding the batch, e.g. `00000000000000000000.log`. */
+  segment: string;
+}
+
+export interface RecordRange {
+  records: RecordView[];
+  /** Where the next read should start. */
+  nextOffset: number;
+  logStartOffset: number;
+  highWatermark: number;
+  logEndOffset: number;
+}
+
+export interface BatchBytes {
+  /** Whole batches, back to back, as stored (a copy the caller owns). */
+  bytes: Uint8Array;
+  nextOffset: number;
+  logStartOffset: number;
+  highWatermark: number;
+}
+
+/** The result of reading a partition's whole log back and checking every batch. */
+export interface LogCheck {
+  topic: string;
+  partition: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  batches: number;
+  records: number;
+  /** Offset of the first record read (the log start offset for an intact log). */
+  firstOffset: number;
+  /** Offset after the last batch read. */
+  nextOffset: number;
+  /** Every CRC failure, offset gap or overlap found; empty for an intact log. */
+  problems: string[];
+}
+
+export interface EngineUpdate {
+  state: EngineState;
+  clock: ClockState | null;
+  events: BrokerEvent[];
+  /** Events dropped because the UI fell behind; it should reload what it shows. */
+  droppedEvents: number;
+  /** A new engine started (first start, take-over, workspace reset): reload everything. */
+  restarted: boolean;
+}
+
+export type UpdateCallback = (update: EngineUpdate) => void | Promise<void>;
+
+/** Everything the UI calls; the worker exposes it over Comlink (all async across the seam). */
+export interface EngineApi {
+  status(): Promise<EngineStatus>;
+  listTopics(): Promise<TopicSummary[]>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  createTopic(input: CreateTopicInput): Promise<TopicDescription>;
+  deleteTopic(name: string): Promise<void>;
+  alterTopicConfig(name: string, set: RawConfig, reset?: string[]): Promise<TopicDescription>;
+  produceJson(topic: string, records: JsonRecordInput[]): Promise<ProduceSummary>;
+  produceBatch(topic: string, partition: number, bytes: Uint8Array): Promise<PartitionAppendResult>;
+  readRange(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<RecordRange>;
+  readBatches(topic: string, partition: number, fromOffset: number, maxBytes: number): Promise<BatchBytes>;
+  checkLog(topic: string, partition: number): Promise<LogCheck>;
+  subscribe(callback: UpdateCallback): Promise<number>;
+  unsubscribe(id: number): Promise<void>;
+  play(): Promise<ClockState>;
+  pause(): Promise<ClockState>;
+  step(ms: number): Promise<ClockState>;
+  setSpeed(speed: number): Promise<ClockState>;
+  now(): Promise<number>;
+  resetWorkspace(): Promise<void>;
+}
+
+const READ_CHUNK_BYTES = 256 * 1024;
+const MAX_RANGE_RECORDS = 10_000;
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
+const MESSAGES: Record<EngineState, string> = {
+  starting: "The broker is starting.",
+  ready: "The broker is running in this tab.",
+  "another-tab":
+    "Another tab of this site owns the broker and its files. Work there, or close that tab: this one takes over when it goes away.",
+  failed: "The broker could not start.",
+};
+
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+function printed(bytes: Uint8Array | null): string | null {
+  if (bytes === null) return null;
+  const value = decodeJson(bytes);
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+interface Running {
+  engine: Engine;
+  storage: Storage;
+  clockFile: ClockFile;
+  clock: ClockControl;
+  producer: ProducerCore;
+}
+
+export class BrokerEngineApi implements EngineApi {
+  private state: EngineState = "starting";
+  private failure: string | undefined;
+  private lastError: EngineStatus["lastError"] = null;
+  private running: Running | undefined;
+  private readonly subscribers = new Map<number, UpdateCallback>();
+  private nextSubscriber = 1;
+  private pendingEvents: BrokerEvent[] = [];
+  private droppedEvents = 0;
+  private restartPending = false;
+  private dirty = false;
+  private frameRequested = false;
+  /** Start and reset run one at a time. */
+  private lifecycle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: EngineApiOptions) {}
+
+  // ---- life cycle (called by the worker, not across the seam) ----
+
+  /** Start the engine on `storage`, continuing the workspace's stored clock. */
+  start(storage: Storage): Promise<void> {
+    return this.serially(async () => {
+      if (this.running) throw new KafkaError("ILLEGAL_STATE", "the broker is already running");
+      try {
+        await this.open(storage);
+        this.setState("ready");
+      } catch (e) {
+        this.fail(e);
+        throw e;
+      }
+    });
+  }
+
+  /** Another tab holds the broker: say so, and touch no storage. */
+  lockedElsewhere(): void {
+    if (this.state === "starting") this.setState("another-tab");
+  }
+
+  fail(error: unknown): void {
+    this.failure = toSeamError(error).message;
+    this.setState("failed");
+  }
+
+  /** Stop the clock and close every file (the worker is going away). */
+  shutdown(): Promise<void> {
+    return this.serially(() => this.close());
+  }
+
+  // ---- status and topics ----
+
+  async status(): Promise<EngineStatus> {
+    const message = this.state === "failed" && this.failure ? `${MESSAGES.failed} ${this.failure}` : MESSAGES[this.state];
+    return {
+      state: this.state,
+      message,
+      storage: this.running?.storage.kind ?? null,
+      clock: this.running?.clock.state() ?? null,
+      lastError: this.lastError,
+    };
+  }
+
+  async listTopics(): Promise<TopicSummary[]> {
+    const { broker } = this.ready().engine;
+    return broker.listTopics().map((name) => {
+      const d = broker.describeTopic(name);
+      let records = 0;
+      let sizeInBytes = 0;
+      for (const p of d.partitions) {
+        records += p.highWatermark - p.logStartOffset;
+        for (const s of p.segments) sizeInBytes += s.sizeInBytes;
+      }
+      return { name, partitions: d.partitions.length, internal: d.internal, records, sizeInBytes };
+    });
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    return this.ready().engine.broker.describeTopic(name);
+  }
+
+  async createTopic(input: CreateTopicInput): Promise<TopicDescription> {
+    const { engine } = this.ready();
+    return engine.broker.createTopic({
+      name: input.name,
+      ...(input.partitions !== undefined ? { partitions: input.partitions } : {}),
+      ...(input.config ? { config: input.config } : {}),
+    });
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.ready().engine.broker.deleteTopic(name);
+  }
+
+  async alterTopicConfig(name: string, set: RawConfig, reset: string[] = []): Promise<TopicDescription> {
+    const { broker } = this.ready().engine;
+    await broker.alterTopicConfig(name, set, reset);
+    return broker.describeTopic(name);
+  }
+
+  // ---- produce ----
+
+  /**
+   * Produce scenario-style JSON records through one idempotent acks=all producer with
+   * Kafka's default partitioner, flushing at the end: when this resolves, every record
+   * is in the log, flushed to storage.
+   */
+  async produceJson(topic: string, records: JsonRecordInput[]): Promise<ProduceSummary> {
+    const { producer } = this.ready();
+    if (!Array.isArray(records)) throw new KafkaError("INVALID_REQUEST", `produce to "${topic}": records must be an array`);
+    const outgoing = records.map((r, i) => toOutgoing(topic, r, i));
+    if (outgoing.length === 0) return { acknowledged: 0, partitions: [] };
+    const acks = await producer.send(topic, outgoing);
+    // A failed batch rejects its own records' acks; those are what this call reports.
+    await producer.flush().catch(() => {});
+    const metadata = await Promise.all(acks);
+    const ranges = new Map<number, ProducedRange>();
+    for (const m of metadata) {
+      const r = ranges.get(m.partition);
+      if (!r) ranges.set(m.partition, { partition: m.partition, firstOffset: m.offset, lastOffset: m.offset, count: 1 });
+      else {
+        r.firstOffset = Math.min(r.firstOffset, m.offset);
+        r.lastOffset = Math.max(r.lastOffset, m.offset);
+        r.count++;
+      }
+    }
+    return { acknowledged: metadata.length, partitions: [...ranges.values()].sort((a, b) => a.partition - b.partition) };
+  }
+
+  /** Append already encoded RecordBatch v2 bytes to one partition (the fast path). */
+  async produceBatch(topic: string, partition: number, bytes: Uint8Array): Promise<PartitionAppendResult> {
+    const { engine } = this.ready();
+    if (!(bytes instanceof Uint8Array)) throw new KafkaError("INVALID_REQUEST", `produce to "${topic}": batch bytes must be a Uint8Array`);
+    return engine.broker.produce(topic, partition, bytes);
+  }
+
+  // ---- reading ----
+
+  /** Up to `maxRecords` records from `fromOffset` (raised to the log start offset), below the high watermark. */
+  async readRange(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<RecordRange> {
+    const { engine } = this.ready();
+    const p = engine.broker.partition(topic, partition);
+    checkOffset(topic, partition, fromOffset);
+    const limit = Math.max(0, Math.min(Math.floor(maxRecords), MAX_RANGE_RECORDS));
+    const hw = p.highWatermark;
+    const segments = p.log.segmentInfos();
+    const records: RecordView[] = [];
+    let offset = Math.max(fromOffset, p.logStartOffset);
+    // The broker's fetch stops below the high watermark, so every record read is visible.
+    fetching: while (records.length < limit && offset < hw) {
+      const data = await engine.broker.fetch(topic, partition, offset, READ_CHUNK_BYTES);
+      if (data.bytes.length === 0) break;
+      for (const { pos, header } of batchesIn(data.bytes)) {
+        const control = isControl(header);
+        const segment = segmentOf(segments, header.baseOffset);
+        for (const r of decodeRecords(data.bytes, pos)) {
+          if (r.offset < offset) continue;
+          records.push({
+            partition,
+            offset: r.offset,
+            timestamp: r.timestamp,
+            timestampType: timestampType(header),
+            key: control ? null : printed(r.key),
+            value: control ? null : printed(r.value),
+            keySize: r.key?.length ?? -1,
+            valueSize: r.value?.length ?? -1,
+            headers: r.headers.map((h) => ({ key: h.key, value: h.value === null ? null : decoder.decode(h.value) })),
+            control: control ? controlName(decodeControlRecord(r).type) : null,
+            batch: {
+              baseOffset: header.baseOffset,
+              lastOffset: lastOffset(header),
+              producerId: header.producerId,
+              producerEpoch: header.producerEpoch,
+              // Kafka numbers a record by its offset delta, so compaction keeps sequences.
+              sequence: header.baseSequence < 0 ? -1 : header.baseSequence + (r.offset - header.baseOffset),
+              transactional: isTransactional(header),
+              crc: header.crc,
+            },
+            segment,
+          });
+          offset = r.offset + 1;
+          if (records.length >= limit) break fetching;
+        }
+        offset = Math.max(offset, nextOffsetOf(header));
+      }
+      offset = Math.max(offset, data.nextOffset);
+    }
+    return { records, nextOffset: offset, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark, logEndOffset: p.logEndOffset };
+  }
+
+  /** Raw stored batches from the one holding `fromOffset`, below the high watermark. */
+  async readBatches(topic: string, partition: number, fromOffset: number, maxBytes: number): Promise<BatchBytes> {
+    const { engine } = this.ready();
+    checkOffset(topic, partition, fromOffset);
+    const data = await engine.broker.fetch(topic, partition, fromOffset, Math.max(0, Math.min(maxBytes, MAX_BATCH_BYTES)));
+    return { bytes: data.bytes.slice(), nextOffset: data.nextOffset, logStartOffset: data.logStartOffset, highWatermark: data.highWatermark };
+  }
+
+  /**
+   * Read a partition's whole log back and check every batch: its CRC-32C, and that the
+   * batches follow each other without gaps or overlaps (gaps are allowed in compacted
+   * logs, where the cleaner removes whole batches).
+   */
+  async checkLog(topic: string, partition: number): Promise<LogCheck> {
+    const { engine } = this.ready();
+    const p = engine.broker.partition(topic, partition);
+    const compacted = compactionEnabled(engine.broker.topicConfig(topic));
+    const problems: string[] = [];
+    let batches = 0;
+    let records = 0;
+    let firstOffset = -1;
+    let expected = p.logStartOffset;
+    let offset = p.logStartOffset;
+    // Up to the high watermark: above it an append may be under way.
+    const end = p.highWatermark;
+    while (offset < end) {
+      const data = await engine.broker.fetch(topic, partition, offset, READ_CHUNK_BYTES);
+      if (data.bytes.length === 0) break;
+      let consumed = 0;
+      for (const { pos, header } of batchesIn(data.bytes)) {
+        consumed = pos + header.batchLength + LOG_OVERHEAD;
+        batches++;
+        if (tryValidateBatch(data.bytes, pos) === undefined) {
+          problems.push(`batch at offset ${header.baseOffset}: CRC-32C or layout check failed`);
+          // Its header still tells which offsets it claims, so the next batch is not a gap.
+          expected = Math.max(expected, nextOffsetOf(header));
+          continue;
+        }
+        if (firstOffset < 0) firstOffset = Math.max(header.baseOffset, p.logStartOffset);
+        if (header.baseOffset > expected && !compacted) problems.push(`offsets ${expected}–${header.baseOffset - 1} are missing`);
+        if (header.baseOffset < expected && batches > 1) problems.push(`batch at offset ${header.baseOffset} overlaps offsets below ${expected}`);
+        if (!compacted && header.recordsCount !== header.lastOffsetDelta + 1) {
+          problems.push(`batch at offset ${header.baseOffset} holds ${header.recordsCount} records for ${header.lastOffsetDelta + 1} offsets`);
+        }
+        records += header.recordsCount;
+        expected = nextOffsetOf(header);
+      }
+      if (consumed !== data.bytes.length) problems.push(`${data.bytes.length - consumed} bytes after offset ${expected} are not a whole batch`);
+      if (data.nextOffset <= offset) break;
+      offset = data.nextOffset;
+    }
+    if (expected < end) problems.push(`the high watermark is ${end} but the batches end at ${expected}`);
+    return {
+      topic,
+      partition,
+      logStartOffset: p.logStartOffset,
+      logEndOffset: p.logEndOffset,
+      batches,
+      records,
+      firstOffset: firstOffset < 0 ? p.logStartOffset : firstOffset,
+      nextOffset: expected,
+      problems,
+    };
+  }
+
+  // ---- updates ----
+
+  async subscribe(callback: UpdateCallback): Promise<number> {
+    if (typeof callback !== "function") throw new KafkaError("INVALID_REQUEST", "subscribe needs a callback function");
+    const id = this.nextSubscriber++;
+    this.subscribers.set(id, callback);
+    this.touch();
+    return id;
+  }
+
+  async unsubscribe(id: number): Promise<void> {
+    this.subscribers.delete(id);
+  }
+
+  private onBrokerEvent = (event: BrokerEvent): void => {
+    this.pendingEvents.push(event);
+    const max = this.options.maxEventsPerUpdate ?? 10_000;
+    if (this.pendingEvents.length > max) {
+      const drop = this.pendingEvents.length - max;
+      this.pendingEvents.splice(0, drop);
+      this.droppedEvents += drop;
+    }
+    this.touch();
+  };
+
+  private touch(): void {
+    this.dirty = true;
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    this.options.requestFrame(() => this.deliver());
+  }
+
+  private deliver(): void {
+    this.frameRequested = false;
+    if (!this.dirty) return;
+    this.dirty = false;
+    const update: EngineUpdate = {
+      state: this.state,
+      clock: this.running?.clock.state() ?? null,
+      events: this.pendingEvents,
+      droppedEvents: this.droppedEvents,
+      restarted: this.restartPending,
+    };
+    this.pendingEvents = [];
+    this.droppedEvents = 0;
+    this.restartPending = false;
+    for (const [id, callback] of this.subscribers) {
+      try {
+        const result = callback(update);
+        // A subscriber whose page went away is dropped rather than retried every frame.
+        if (result instanceof Promise) result.catch(() => this.subscribers.delete(id));
+      } catch {
+        this.subscribers.delete(id);
+      }
+    }
+  }
+
+  // ---- clock ----
+
+  async play(): Promise<ClockState> {
+    const { clock } = this.ready();
+    clock.play();
+    this.touch();
+    return clock.state();
+  }
+
+  async pause(): Promise<ClockState> {
+    const running = this.ready();
+    await running.clock.pause();
+    running.clockFile.flush();
+    this.touch();
+    return running.clock.state();
+  }
+
+  async step(ms: number): Promise<ClockState> {
+    const { clock } = this.ready();
+    await clock.step(ms);
+    return clock.state();
+  }
+
+  async setSpeed(speed: number): Promise<ClockState> {
+    const { clock } = this.ready();
+    clock.setSpeed(speed);
+    this.touch();
+    return clock.state();
+  }
+
+  async now(): Promise<number> {
+    return this.ready().engine.now();
+  }
+
+  // ---- workspace ----
+
+  /** Delete every file of this workspace and start an empty one, its clock at the wall time. */
+  resetWorkspace(): Promise<void> {
+    return this.serially(async () => {
+      const running = this.ready();
+      const storage = running.storage;
+      await this.close();
+      await storage.remove("");
+      await this.open(storage);
+    });
+  }
+
+  // ---- internals ----
+
+  private ready(): Running {
+    if (this.state === "ready" && this.running) return this.running;
+    if (this.state === "another-tab") throw new KafkaError("STORAGE_LOCKED", MESSAGES["another-tab"]);
+    if (this.state === "failed") throw new KafkaError("ILLEGAL_STATE", `${MESSAGES.failed} ${this.failure ?? ""}`.trim());
+    throw new KafkaError("ILLEGAL_STATE", "the broker is still starting");
+  }
+
+  private setState(state: EngineState): void {
+    this.state = state;
+    this.touch();
+  }
+
+  private async open(storage: Storage): Promise<void> {
+    const clockFile = await ClockFile.open(storage);
+    let engine: Engine;
+    try {
+      const clockStart = clockFile.read() ?? Math.floor(this.options.wallTime());
+      clockFile.write(clockStart);
+      clockFile.flush();
+      engine = await Engine.create({
+        storage,
+        clockStart,
+        ...(this.options.seed !== undefined ? { seed: this.options.seed } : {}),
+        ...(this.options.broker ? { broker: this.options.broker } : {}),
+        listener: this.onBrokerEvent,
+      });
+    } catch (e) {
+      clockFile.close();
+      throw e;
+    }
+    const clock = this.options.driveClock({
+      advance: async (ms) => {
+        await engine.advance(ms);
+        clockFile.write(engine.now());
+        this.touch();
+      },
+      now: () => engine.now(),
+      onError: (e) => {
+        this.lastError = toSeamError(e);
+        this.touch();
+      },
+    });
+    const producer = new ProducerCore(
+      {
+        partitionCount: (topic) => engine.broker.partitionCount(topic),
+        produce: (topic, partition, batch) => engine.broker.produce(topic, partition, batch),
+        initProducerId: (req) => engine.broker.initProducerId(req),
+      },
+      engine.scheduler,
+      engine.random,
+      resolveProducerConfig({}),
+    );
+    this.running = { engine, storage, clockFile, clock, producer };
+    this.lastError = null;
+    this.restartPending = true;
+    this.touch();
+  }
+
+  private async close(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    await running.clock.dispose();
+    await running.engine.close();
+    running.clockFile.close();
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.lifecycle.then(work);
+    this.lifecycle = run.catch(() => {});
+    return run;
+  }
+}
+
+function toOutgoing(topic: string, r: JsonRecordInput, index: number): OutgoingRecord {
+  if (typeof r !== "object" || r === null || r.value === undefined) {
+    throw new KafkaError("INVALID_RECORD", `produce to "${topic}": record ${index} has no value (use null for a tombstone)`);
+  }
+  if (r.timestamp !== undefined && (!Number.isSafeInteger(r.timestamp) || r.timestamp < 0)) {
+    throw new KafkaError("INVALID_TIMESTAMP", `produce to "${topic}": record ${index} has timestamp ${String(r.timestamp)}, not a whole number of ms ≥ 0`);
+  }
+  if (r.partition !== undefined && (!Number.isInteger(r.partition) || r.partition < 0)) {
+    throw new KafkaError("UNKNOWN_TOPIC_OR_PARTITION", `produce to "${topic}": record ${index} names partition ${String(r.partition)}`);
+  }
+  return {
+    key: serializeKey(r.key),
+    value: serializeValue(r.value),
+    headers: r.headers ? serializeHeaders(r.headers) : [],
+    ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
+    ...(r.partition !== undefined ? { partition: r.partition } : {}),
+  };
+}
+
+function checkOffset(topic: string, partition: number, offset: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new KafkaError("OFFSET_OUT_OF_RANGE", `${topic}-${partition}: ${String(offset)} is not an offset`);
+  }
+}
+
+function segmentOf(segments: ReadonlyArray<{ baseOffset: number; fileName: string }>, offset: number): string {
+  let name = segments[0]?.fileName ?? "";
+  for (const s of segments) {
+    if (s.baseOffset > offset) break;
+    name = s.fileName;
+  }
+  return name;
+}
+
+function controlName(type: string | number): string {
+  return typeof type === "string" ? type : `control type ${type}`;
+}
+
+/**
+ * The same API with every failure turned into the plain `{ type, message }` that survives
+ * structured clone (workers/protocol/seam-error.ts); the client turns it back into a
+ * KafkaError.
+ */
+export function seamSafe(api: EngineApi): EngineApi {
+  const out: Record<string, unknown> = {};
+  for (const name of API_METHODS) {
+    const method = api[name] as (...args: unknown[]) => Promise<unknown>;
+    out[name] = async (...args: unknown[]) => {
+      try {
+        return await method.apply(api, args);
+      } catch (e) {
+        throw toSeamError(e);
+      }
+    };
+  }
+  return out as unknown as EngineApi;
+}
+
+export const API_METHODS = [
+  "status",
+  "listTopics",
+  "describeTopic",
+  "createTopic",
+  "deleteTopic",
+  "alterTopicConfig",
+  "produceJson",
+  "produceBatch",
+  "readRange",
+  "readBatches",
+  "checkLog",
+  "subscribe",
+  "unsubscribe",
+  "play",
+  "pause",
+  "step",
+  "setSpeed",
+  "now",
+  "resetWorkspace",
+] as const satisfies ReadonlyArray<keyof EngineApi>;
+
+// Every method of EngineApi must be in API_METHODS, or seamSafe would drop it.
+type Unlisted = Exclude<keyof EngineApi, (typeof API_METHODS)[number]>;
+const _everyMethodListed: [Unlisted] extends [never] ? true : Unlisted = true;
