@@ -318,7 +318,7 @@ export class GroupCoordinator {
         memberId: m.memberId,
         ...(m.groupInstanceId === undefined ? {} : { groupInstanceId: m.groupInstanceId }),
         clientId: m.clientId,
-        topics: m.protocols[0]?.metadata.topics ?? [],
+        topics: (m.protocols.find((p) => p.name === group.protocolName) ?? m.protocols[0])?.metadata.topics ?? [],
         assignment: m.assignment.partitions,
       })),
     };

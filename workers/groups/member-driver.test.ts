@@ -294,6 +294,54 @@ describe("GroupMember driving the coordinator", () => {
     expect(w.calls.filter((c) => c.includes("revoked")).sort()).toEqual(["a revoked t-0,t-1", "b revoked t-2,t-3"]);
   });
 
+  it("the leader rebalances when a subscribed topic gains partitions", () => {
+    const partitions: Record<string, number> = { t: 2 };
+    const w = world(partitions);
+    const a = w.add("a", { "partition.assignment.strategy": ["range"] });
+    const b = w.add("b", { "partition.assignment.strategy": ["range"] });
+    w.settled();
+    expect(b.checkMetadata()).toBe(false);
+    expect(a.checkMetadata()).toBe(false);
+    partitions.t = 4;
+    // Only the leader watches metadata.
+    expect(b.checkMetadata()).toBe(false);
+    expect(a.checkMetadata()).toBe(true);
+    expect(w.settled()).toMatchObject({ stable: true, generationId: 3 });
+    expect(w.assigned()).toEqual({ a: ["t-0", "t-1"], b: ["t-2", "t-3"] });
+  });
+
+  it("with max.poll.interval.ms enforced, a member that stops polling leaves and rejoins on its next poll", () => {
+    const w = world({ t: 2 });
+    w.add("a", { "partition.assignment.strategy": ["range"] });
+    const lazy = new GroupMember({
+      coordinator: w.coordinator,
+      scheduler: w.scheduler,
+      groupId: "g",
+      clientId: "lazy",
+      topics: ["t"],
+      partitionsFor: () => 2,
+      config: { ...FAST, "partition.assignment.strategy": ["range"], "max.poll.interval.ms": 7000 },
+      enforceMaxPollInterval: true,
+    });
+    w.members.push(lazy);
+    lazy.start();
+    w.settled();
+    expect(w.assigned()).toEqual({ a: ["t-0"], lazy: ["t-1"] });
+    w.scheduler.advance(6000);
+    lazy.poll();
+    w.scheduler.advance(6000);
+    expect(lazy.state).toBe("STABLE");
+    // Last poll at 6 s: the heartbeat at 15 s finds 9 s without poll() and leaves the group.
+    w.scheduler.advance(3000);
+    expect(lazy.state).toBe("UNJOINED");
+    expect(w.events.filter((e) => e.type === "member-left")).toHaveLength(1);
+    w.settled();
+    expect(w.assigned()).toEqual({ a: ["t-0", "t-1"] });
+    lazy.poll();
+    w.settled();
+    expect(w.assigned()).toEqual({ a: ["t-0"], lazy: ["t-1"] });
+  });
+
   it("the default assignor list [range, cooperative-sticky] runs eager range", () => {
     const w = world();
     const a = w.add("a");

@@ -97,6 +97,8 @@ export class GroupMember {
   private stopped: "crashed" | "closed" | null = null;
   private fatal: KafkaError | null = null;
   private heartbeatTimer: Cancel | null = null;
+  /** Partition counts the leader assigned from; a change means the assignment is out of date. */
+  private assignedFromMetadata: { topics: string[]; counts: Record<string, number> } | null = null;
   private lastPoll: number;
   /** Left because poll() was not called in time; the next poll() rejoins. */
   private leftOnPollTimeout = false;
@@ -190,6 +192,20 @@ export class GroupMember {
       generationId: this.generation,
     });
     this.onHeartbeatResponse(response.error, generationSent, memberSent);
+  }
+
+  /**
+   * Topic metadata changed (a subscribed topic appeared or got more partitions). Only the leader
+   * watches for this, as in the Java client: it rejoins, which makes the coordinator rebalance.
+   * True when it did.
+   */
+  checkMetadata(): boolean {
+    if (!this.live || !this.leader || this.stateValue !== "STABLE" || this.assignedFromMetadata === null) return false;
+    // The leader watches the topics of the whole group, not only its own subscription.
+    const { topics, counts } = this.assignedFromMetadata;
+    if (!topics.some((topic) => this.options.partitionsFor(topic) !== counts[topic])) return false;
+    this.requestRejoin();
+    return this.step();
   }
 
   /** Record that the application polled (resets the max.poll.interval.ms clock). */
@@ -383,6 +399,7 @@ export class GroupMember {
         if (n !== undefined) partitionsPerTopic[topic] = n;
       }
     }
+    this.assignedFromMetadata = { topics: [...new Set(members.flatMap((m) => m.topics))], counts: partitionsPerTopic };
     const assignment = assignor.assign(members, partitionsPerTopic);
     return members.map((m) => ({ memberId: m.memberId, assignment: { partitions: assignment[m.memberId] ?? [] } }));
   }
