@@ -32,6 +32,7 @@ import { Partition, type IsolationLevel, type PartitionAppendResult, type Partit
 import { ProducerIdManager, type InitProducerIdRequest, type InitProducerIdResult } from "./producer-ids";
 import { loadTopicMetadata, saveTopicMetadata, type TopicMetadata } from "./topic-metadata-store";
 import { loadProducerIds, saveProducerIds } from "./producer-ids-store";
+import { TransactionCoordinator, type PendingOffsetCommit } from "./transaction-coordinator";
 
 export interface BrokerConfig {
   /** num.partitions: partitions of an auto-created topic. */
@@ -44,6 +45,8 @@ export interface BrokerConfig {
   logCleanerEnable: boolean;
   /** auto.create.topics.enable */
   autoCreateTopicsEnable: boolean;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
+  transactionAbortTimedOutCleanupIntervalMs: number;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -52,6 +55,7 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logCleanerBackoffMs: 15_000,
   logCleanerEnable: true,
   autoCreateTopicsEnable: true,
+  transactionAbortTimedOutCleanupIntervalMs: 10_000,
 };
 
 export interface BrokerOptions {
@@ -106,6 +110,11 @@ export class Broker {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly cancels: Array<() => void> = [];
   private producerIds = new ProducerIdManager();
+  private transactions = this.newTransactionCoordinator();
+  /** Where committed transactional offsets go; the group coordinator plugs in here. */
+  private offsetCommitter: (commit: PendingOffsetCommit) => Promise<void> = async (commit) => {
+    throw new KafkaError("COORDINATOR_NOT_AVAILABLE", `no group coordinator to commit offsets of group "${commit.groupId}"`);
+  };
   private backgroundErrors: Error[] = [];
   private closed = false;
 
@@ -124,8 +133,37 @@ export class Broker {
       await broker.openTopic(meta, config);
     }
     broker.producerIds = await loadProducerIds(broker.storage, broker.highestProducerIdInLogs() + 1);
+    broker.transactions = broker.newTransactionCoordinator();
+    await broker.abortOrphanedTransactions();
     broker.scheduleHousekeeping();
     return broker;
+  }
+
+  private newTransactionCoordinator(): TransactionCoordinator {
+    return new TransactionCoordinator(this.producerIds, {
+      writeMarker: async (tp, type, producerId, producerEpoch) => {
+        const cut = tp.lastIndexOf("-");
+        const p = this.partition(tp.slice(0, cut), Number(tp.slice(cut + 1)));
+        await p.writeMarker(type, producerId, producerEpoch, 0, this.scheduler.clock.now());
+      },
+      commitOffsets: (commit) => this.offsetCommitter(commit),
+      now: () => this.scheduler.clock.now(),
+    });
+  }
+
+  /**
+   * Transactions the logs say are open but no coordinator remembers (the broker restarted
+   * mid-transaction) are aborted, so the last stable offset can move again.
+   */
+  private async abortOrphanedTransactions(): Promise<void> {
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) {
+        for (const { producerId } of p.producers.ongoingTransactions()) {
+          const epoch = p.producers.lastEntry(producerId)?.producerEpoch ?? 0;
+          await p.writeMarker("ABORT", producerId, epoch, 0, this.scheduler.clock.now());
+        }
+      }
+    }
   }
 
   subscribe(listener: BrokerListener): () => void {
@@ -278,9 +316,40 @@ export class Broker {
 
   // ---- producers ----
 
-  initProducerId(req: InitProducerIdRequest = {}): Promise<InitProducerIdResult> {
-    const result = this.producerIds.initProducerId(req);
-    return saveProducerIds(this.storage, this.producerIds).then(() => result);
+  /** InitProducerId: a fresh id for an idempotent producer, or the transactional.id's id with a bumped epoch. */
+  async initProducerId(req: InitProducerIdRequest = {}): Promise<InitProducerIdResult> {
+    const result = req.transactionalId
+      ? await this.transactions.initTransactions(req.transactionalId, req.transactionTimeoutMs ?? 60_000)
+      : this.producerIds.initProducerId(req);
+    await saveProducerIds(this.storage, this.producerIds);
+    return result;
+  }
+
+  addPartitionsToTxn(transactionalId: string, producerId: number, producerEpoch: number, partitions: readonly string[]): void {
+    for (const tp of partitions) {
+      const cut = tp.lastIndexOf("-");
+      this.partition(tp.slice(0, cut), Number(tp.slice(cut + 1)));
+    }
+    this.transactions.addPartitions(transactionalId, producerId, producerEpoch, partitions);
+  }
+
+  /** TxnOffsetCommit: consumer offsets that commit or abort with the transaction. */
+  addOffsetsToTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: PendingOffsetCommit): void {
+    this.transactions.addOffsets(transactionalId, producerId, producerEpoch, commit);
+  }
+
+  async endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): Promise<void> {
+    await this.transactions.endTransaction(transactionalId, producerId, producerEpoch, commit);
+    await saveProducerIds(this.storage, this.producerIds);
+  }
+
+  describeTransactions() {
+    return this.transactions.describe();
+  }
+
+  /** The group coordinator registers how transactional offset commits are applied. */
+  setTransactionalOffsetCommitter(commit: (commit: PendingOffsetCommit) => Promise<void>): void {
+    this.offsetCommitter = commit;
   }
 
   /** Produce one partition's batches (acks decide only when the caller hears back: every append is flushed). */
@@ -414,6 +483,9 @@ export class Broker {
   }
 
   private scheduleHousekeeping(): void {
+    this.cancels.push(
+      this.scheduler.every(this.config.transactionAbortTimedOutCleanupIntervalMs, () => this.background(this.transactions.abortTimedOut())),
+    );
     this.cancels.push(this.scheduler.every(this.config.logRetentionCheckIntervalMs, () => this.background(this.runRetention())));
     if (this.config.logCleanerEnable) {
       this.cancels.push(this.scheduler.every(this.config.logCleanerBackoffMs, () => this.background(this.cleanerRound())));

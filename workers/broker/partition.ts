@@ -192,7 +192,7 @@ export class Partition {
   writeMarker(type: ControlType, producerId: number, producerEpoch: number, coordinatorEpoch: number, now: number): Promise<number> {
     return this.queue.run(async () => {
       const batch = encodeControlBatch({ type, producerId, producerEpoch, coordinatorEpoch, timestamp: now });
-      const info = await this.log.appendAsLeader(batch, { timestampType: this.config["message.timestamp.type"], now });
+      const info = await this.log.appendAsLeader(batch, { timestampType: this.config["message.timestamp.type"], now, origin: "coordinator" });
       const done = this.producers.onControlBatch(type, producerId, info.firstOffset, { producerEpoch, coordinatorEpoch, timestamp: now });
       if (done?.isAborted) this.aborted.push(done);
       this.log.flush();

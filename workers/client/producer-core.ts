@@ -18,6 +18,14 @@ export interface ProduceTransport {
   partitionCount(topic: string): number | Promise<number>;
   produce(topic: string, partition: number, batch: Uint8Array): Promise<{ baseOffset: number; logAppendTime: number }>;
   initProducerId(req: { transactionalId?: string | null; transactionTimeoutMs?: number }): Promise<{ producerId: number; producerEpoch: number }>;
+  /** The transaction coordinator's calls; only transactional producers need them. */
+  transactions?: TransactionTransport;
+}
+
+export interface TransactionTransport {
+  addPartitionsToTxn(transactionalId: string, producerId: number, producerEpoch: number, partitions: string[]): void | Promise<void>;
+  addOffsetsToTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: { groupId: string; offsets: Record<string, number> }): void | Promise<void>;
+  endTxn(transactionalId: string, producerId: number, producerEpoch: number, commit: boolean): Promise<void>;
 }
 
 export interface OutgoingRecord {
@@ -43,6 +51,9 @@ export class ProducerCore {
   private identity: Promise<{ producerId: number; producerEpoch: number }> | undefined;
   private lingerTimer: Cancel | undefined;
   private failure: unknown;
+  /** Transactional producers only: whether a transaction is open, and where it wrote. */
+  private inTransaction = false;
+  private readonly txnPartitions = new Set<string>();
 
   constructor(
     private readonly transport: ProduceTransport,
@@ -59,6 +70,9 @@ export class ProducerCore {
    * with offset -1 once sent, as Kafka reports no offset then).
    */
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<Array<Promise<RecordMetadata>>> {
+    if (this.transactionalId && !this.inTransaction) {
+      throw new KafkaError("ILLEGAL_STATE", `producer with transactional.id "${this.transactionalId}": cannot send outside a transaction (call beginTransaction first)`);
+    }
     const numPartitions = await this.transport.partitionCount(topic);
     const now = this.scheduler.clock.now();
     const results: Array<Promise<RecordMetadata>> = [];
@@ -81,6 +95,70 @@ export class ProducerCore {
     }
     this.sendReady(false);
     return results;
+  }
+
+  get transactionalId(): string | undefined {
+    return this.config["transactional.id"] ?? undefined;
+  }
+
+  /** initTransactions(): get this transactional.id's producer id with a new epoch, fencing older instances. */
+  async initTransactions(): Promise<void> {
+    const id = this.requireTransactional("initTransactions");
+    this.identity = this.transport.initProducerId({ transactionalId: id, transactionTimeoutMs: this.config["transaction.timeout.ms"] });
+    await this.identity;
+    this.sequences.clear();
+  }
+
+  beginTransaction(): void {
+    const id = this.requireTransactional("beginTransaction");
+    if (!this.identity) throw new KafkaError("ILLEGAL_STATE", `producer "${id}": call initTransactions before beginTransaction`);
+    if (this.inTransaction) throw new KafkaError("ILLEGAL_STATE", `producer "${id}": a transaction is already open`);
+    this.inTransaction = true;
+    this.txnPartitions.clear();
+  }
+
+  /** sendOffsetsToTransaction(): the consumer offsets commit if and only if the transaction does. */
+  async sendOffsetsToTransaction(groupId: string, offsets: Record<string, number>): Promise<void> {
+    const id = this.requireOpenTransaction("sendOffsetsToTransaction");
+    const { producerId, producerEpoch } = await this.identity!;
+    await this.txnTransport().addOffsetsToTxn(id, producerId, producerEpoch, { groupId, offsets });
+  }
+
+  async commitTransaction(): Promise<void> {
+    await this.endTransaction(true);
+  }
+
+  async abortTransaction(): Promise<void> {
+    await this.endTransaction(false);
+  }
+
+  private async endTransaction(commit: boolean): Promise<void> {
+    const id = this.requireOpenTransaction(commit ? "commitTransaction" : "abortTransaction");
+    try {
+      await this.flush();
+    } finally {
+      const { producerId, producerEpoch } = await this.identity!;
+      this.inTransaction = false;
+      await this.txnTransport().endTxn(id, producerId, producerEpoch, commit && this.failure === undefined);
+    }
+  }
+
+  private txnTransport(): TransactionTransport {
+    const t = this.transport.transactions;
+    if (!t) throw new KafkaError("ILLEGAL_STATE", "this connection to the broker does not support transactions");
+    return t;
+  }
+
+  private requireTransactional(what: string): string {
+    const id = this.transactionalId;
+    if (!id) throw new KafkaError("ILLEGAL_STATE", `${what} needs a producer with transactional.id set`);
+    return id;
+  }
+
+  private requireOpenTransaction(what: string): string {
+    const id = this.requireTransactional(what);
+    if (!this.inTransaction) throw new KafkaError("ILLEGAL_STATE", `producer "${id}": ${what} without an open transaction`);
+    return id;
   }
 
   /** Send every open batch now and wait for all acknowledgements. */
@@ -116,6 +194,7 @@ export class ProducerCore {
 
   private async sendBatch(batch: OpenBatch): Promise<void> {
     const idempotent = this.config["enable.idempotence"];
+    const transactionalId = this.transactionalId;
     let producerId = -1;
     let producerEpoch = -1;
     let baseSequence = -1;
@@ -126,7 +205,14 @@ export class ProducerCore {
       baseSequence = this.sequences.get(key) ?? 0;
       this.sequences.set(key, (baseSequence + batch.records.length) % 2147483648);
     }
-    const bytes = encodeBatch({ records: batch.records, producerId, producerEpoch, baseSequence });
+    if (transactionalId) {
+      const tp = `${batch.topic}-${batch.partition}`;
+      if (!this.txnPartitions.has(tp)) {
+        await this.txnTransport().addPartitionsToTxn(transactionalId, producerId, producerEpoch, [tp]);
+        this.txnPartitions.add(tp);
+      }
+    }
+    const bytes = encodeBatch({ records: batch.records, producerId, producerEpoch, baseSequence, transactional: transactionalId !== undefined });
     const ack = await this.transport.produce(batch.topic, batch.partition, bytes);
     const noOffsets = this.config.acks === 0;
     batch.waiters.forEach((w, i) => w.resolve(noOffsets ? -1 : ack.baseOffset + i));

@@ -37,6 +37,7 @@ export class Engine implements EnginePort {
   readonly storage: Storage;
   private brokerInstance: Broker;
   private readonly producers = new Map<string, ProducerCore>();
+  private readonly initializedTransactional = new WeakSet<ProducerCore>();
   private readonly options: EngineOptions;
 
   private constructor(options: EngineOptions, scheduler: VirtualScheduler, broker: Broker) {
@@ -86,6 +87,10 @@ export class Engine implements EnginePort {
   /** Send records through a producer with the given config and wait until all are acknowledged. */
   async produce(topic: string, records: ProduceRecord[], options: ProduceOptions = {}): Promise<void> {
     const producer = this.producerFor(options);
+    if (producer.transactionalId) {
+      await this.produceInTransaction(producer, topic, records);
+      return;
+    }
     const acks = await producer.send(topic, records);
     // Observe every acknowledgement before flush can throw, so a refused batch surfaces
     // once, as flush's error, and never as an unhandled rejection.
@@ -94,8 +99,22 @@ export class Engine implements EnginePort {
     await settled;
   }
 
+  /** A transactional produce step: every record of the step in one committed transaction. */
+  private async produceInTransaction(producer: ProducerCore, topic: string, records: ProduceRecord[]): Promise<void> {
+    if (!this.initializedTransactional.has(producer)) {
+      await producer.initTransactions();
+      this.initializedTransactional.add(producer);
+    }
+    producer.beginTransaction();
+    const acks = await producer.send(topic, records);
+    const settled = Promise.allSettled(acks);
+    await producer.commitTransaction();
+    await settled;
+  }
+
   private producerFor(options: ProduceOptions): ProducerCore {
     const raw: Record<string, RawConfig[string]> = { ...options.config };
+    if (options.transactional && raw["transactional.id"] === undefined) raw["transactional.id"] = "streamlab-scenario-producer";
     if (options.acks !== undefined) raw["acks"] = options.acks;
     if (options.idempotent !== undefined) raw["enable.idempotence"] = options.idempotent;
     const key = JSON.stringify(Object.entries(raw).sort(([a], [b]) => a.localeCompare(b)));
@@ -113,6 +132,11 @@ export class Engine implements EnginePort {
       partitionCount: (topic) => this.broker.partitionCount(topic),
       produce: (topic, partition, batch) => this.broker.produce(topic, partition, batch),
       initProducerId: (req) => this.broker.initProducerId(req),
+      transactions: {
+        addPartitionsToTxn: (id, pid, epoch, partitions) => this.broker.addPartitionsToTxn(id, pid, epoch, partitions),
+        addOffsetsToTxn: (id, pid, epoch, commit) => this.broker.addOffsetsToTxn(id, pid, epoch, commit),
+        endTxn: (id, pid, epoch, commit) => this.broker.endTxn(id, pid, epoch, commit),
+      },
     };
   }
 
