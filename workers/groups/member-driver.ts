@@ -532,7 +532,10 @@ export class GroupMember {
   }
 
   private sendLeave(): void {
-    if (this.memberIdValue === UNKNOWN_MEMBER_ID) return;
+    if (this.memberIdValue === UNKNOWN_MEMBER_ID || this.stateValue === "UNJOINED") {
+      this.resetGeneration(true);
+      return;
+    }
     this.options.coordinator.leaveGroup({ groupId: this.groupId, members: [{ memberId: this.memberIdValue, reason: "the consumer is being closed" }] });
     this.resetGeneration(true);
   }
