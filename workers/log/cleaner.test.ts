@@ -305,6 +305,21 @@ describe("cleanOnce: when a pass runs", () => {
     expect(log.offsets()).toEqual([1, 2, 3, 4]);
   });
 
+  it("takes the LSO from the caller when the log does not track transactions", async () => {
+    const log = new FakeLog();
+    log.append(["A", "1"], ["A", "2"]);
+    log.roll();
+    log.append(["A", "3"]);
+    log.roll();
+    log.append(["B", "1"]);
+    // LSO 1 lies in the first segment: nothing below it is a whole segment, nothing to clean.
+    expect(await cleanOnce(log, CONFIG, 0, opts(new MemoryCheckpoint(), { lastStableOffset: 1 }))).toBeUndefined();
+    expect(log.offsets()).toEqual([0, 1, 2, 3]);
+    const next = await cleanOnce(log, CONFIG, 0, opts(new MemoryCheckpoint(), { lastStableOffset: 3 }));
+    expect(next!.firstUncleanableOffset).toBe(3);
+    expect(log.offsets()).toEqual([2, 3]);
+  });
+
   it("restarts from the log start when the checkpoint fell below it", async () => {
     const log = new FakeLog();
     log.append(["A", "1"], ["A", "2"]);

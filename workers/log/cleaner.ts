@@ -68,6 +68,12 @@ export interface CleanOptions {
   /** Name for events, e.g. "orders-0"; default the log's directory. */
   topicPartition?: string;
   checkpoint: CheckpointStore;
+  /**
+   * The partition's last stable offset when the log itself does not know it (PartitionLog
+   * has no transaction state): nothing at or above it is cleaned, so an open transaction's
+   * records never supersede committed ones. Default: the log's own LSO, else its high watermark.
+   */
+  lastStableOffset?: number;
   /** Clean even when the dirty ratio is below min.cleanable.dirty.ratio and no max lag forces it. */
   force?: boolean;
   /**
@@ -124,15 +130,21 @@ interface ReadSegment {
  * The cleanable range of `log` as the cleaner sees it now (for the selection across
  * partitions: see `selectFilthiest` in cleanable-range.ts).
  */
-export async function cleanableRangeOf(log: CleanableLog, config: CleanerConfig, now: number, checkpoint: CheckpointStore): Promise<CleanableRange> {
-  return cleanableRange(log.segmentInfos(), offsetsOf(log), await checkpoint.read(), config, now);
+export async function cleanableRangeOf(
+  log: CleanableLog,
+  config: CleanerConfig,
+  now: number,
+  checkpoint: CheckpointStore,
+  lastStableOffset?: number,
+): Promise<CleanableRange> {
+  return cleanableRange(log.segmentInfos(), offsetsOf(log, lastStableOffset), await checkpoint.read(), config, now);
 }
 
-function offsetsOf(log: CleanableLog) {
+function offsetsOf(log: CleanableLog, lastStableOffset: number | undefined) {
   return {
     logStartOffset: log.logStartOffset,
     logEndOffset: log.logEndOffset,
-    lastStableOffset: log.lastStableOffset ?? log.highWatermark,
+    lastStableOffset: Math.min(lastStableOffset ?? log.lastStableOffset ?? log.highWatermark, log.highWatermark),
   };
 }
 
@@ -143,7 +155,7 @@ function offsetsOf(log: CleanableLog) {
  */
 export async function cleanOnce(log: CleanableLog, config: CleanerConfig, now: number, options: CleanOptions): Promise<CleanerEvent | undefined> {
   const infos = [...log.segmentInfos()].sort((a, b) => a.baseOffset - b.baseOffset);
-  const range = cleanableRange(infos, offsetsOf(log), await options.checkpoint.read(), config, now);
+  const range = cleanableRange(infos, offsetsOf(log, options.lastStableOffset), await options.checkpoint.read(), config, now);
   if (range.checkpointReset) await options.checkpoint.write(range.firstDirtyOffset);
   const forced = options.force === true;
   if (!range.shouldClean && !forced) return undefined;
