@@ -440,6 +440,11 @@ export class Broker {
         topicPartition: p.name,
         checkpoint,
         force,
+        // Nothing at or past the LSO is cleaned: an open transaction may still abort.
+        lastStableOffset: p.lastStableOffset,
+        activeProducers: new Map(
+          p.producers.snapshot().map((e) => [e.producerId, { lastDataOffset: e.batches.at(-1)?.lastOffset, producerEpoch: e.producerEpoch }]),
+        ),
         abortedTransactions: p.abortedBetween(p.logStartOffset, p.logEndOffset).map((t) => ({
           producerId: t.producerId,
           firstOffset: t.firstOffset,
@@ -464,7 +469,7 @@ export class Broker {
   async cleanableRanges(topicName: string): Promise<CleanableRange[]> {
     const topic = this.topic(topicName);
     const now = this.scheduler.clock.now();
-    return Promise.all(topic.partitions.map((p, i) => cleanableRangeOf(p.log, logConfigOf(topic.config), now, topic.checkpoints[i]!)));
+    return Promise.all(topic.partitions.map((p, i) => cleanableRangeOf(p.log, logConfigOf(topic.config), now, topic.checkpoints[i]!, p.lastStableOffset)));
   }
 
   /** The log cleaner's periodic round: clean the filthiest compacted partition, if any is due. */
@@ -474,7 +479,7 @@ export class Broker {
     for (const [name, topic] of this.topics) {
       if (!compactionEnabled(topic.config)) continue;
       for (const p of topic.partitions) {
-        const range = await cleanableRangeOf(p.log, logConfigOf(topic.config), now, topic.checkpoints[p.index]!);
+        const range = await cleanableRangeOf(p.log, logConfigOf(topic.config), now, topic.checkpoints[p.index]!, p.lastStableOffset);
         candidates.push({ topic: name, partition: p.index, range });
       }
     }
