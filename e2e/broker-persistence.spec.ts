@@ -318,3 +318,33 @@ test("a second tab is told another tab owns the broker, cannot write, and takes 
   });
   expect(taken).toEqual({ topics: ["shared"], records: 1000, problems: [] });
 });
+
+test("the clock plays at wall speed, freezes when paused, and continues from its stored time after a reload", async ({ page }) => {
+  await openReady(page);
+  const now = () => page.evaluate(() => window.__streamlab!.api.now());
+  const play = page.getByTestId("clock-play");
+  await expect(play).toHaveAttribute("aria-pressed", "true");
+  const t0 = await now();
+  await page.waitForTimeout(500);
+  const t1 = await now();
+  expect(t1 - t0).toBeGreaterThan(200);
+  expect(t1 - t0).toBeLessThan(3000);
+
+  await page.keyboard.press(" ");
+  await expect(play).toHaveAttribute("aria-pressed", "false");
+  const paused = await now();
+  await page.waitForTimeout(400);
+  expect(await now()).toBe(paused);
+  await page.getByTestId("clock-step").click();
+  await expect.poll(now).toBe(paused + 1000);
+
+  await page.getByTestId("speed-100").click();
+  await expect(page.getByTestId("speed-100")).toHaveAttribute("aria-checked", "true");
+  await page.reload();
+  await expect(page.getByTestId("app")).toHaveAttribute("data-state", "ready", { timeout: 20_000 });
+  await page.waitForFunction(() => window.__streamlab !== undefined);
+  // A reload starts playing at 1× again, from the stored time rather than the wall time.
+  const resumed = await now();
+  expect(resumed).toBeGreaterThanOrEqual(paused + 1000);
+  expect(resumed - (paused + 1000)).toBeLessThan(5000);
+});

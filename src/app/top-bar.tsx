@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { useBrokerStore } from "../state/broker-store";
 import { PauseIcon, PlayIcon, StepIcon } from "./icons";
 
@@ -26,6 +27,21 @@ export function TopBar() {
   const step = useBrokerStore((s) => s.step);
   const setSpeed = useBrokerStore((s) => s.setSpeed);
   const playing = clock?.playing ?? false;
+
+  // Space plays and pauses, unless the user is typing or has a control focused.
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.key !== " " || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest("input, select, textarea, button, [contenteditable]")) return;
+      const state = useBrokerStore.getState();
+      if (state.connection !== "ready") return;
+      event.preventDefault();
+      void (state.clock?.playing ? state.pause() : state.play());
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   return (
     <header className="top-bar" data-testid="app-header">
