@@ -1,7 +1,8 @@
 /**
  * The broker: topics and their partitions on one storage, produce and fetch, offsets
- * lookups, and the housekeeping a Kafka broker runs in the background — the retention
- * check and the log cleaner — on the injected scheduler.
+ * lookups, the group coordinator with its committed offsets on `__consumer_offsets`, and
+ * the housekeeping a Kafka broker runs in the background — the retention check and the log
+ * cleaner — on the injected scheduler.
  *
  * One broker owns its storage (DESIGN.md seam 5). Every operation on a partition's files
  * is serialized through that partition's queue; background work is tracked so a caller
@@ -24,12 +25,19 @@ import {
   type TopicConfigEntry,
 } from "../protocol/topic-config";
 import { validateNewTopicName } from "../protocol/topic-name";
+import { GroupCoordinator } from "../groups/group-coordinator";
+import type { GroupState } from "../groups/group-state";
+import { OffsetsTopicStore, type OffsetsTopicLog } from "../groups/offsets-topic-store";
+import { OFFSETS_TOPIC } from "../groups/offsets-topic-partition";
+import { parseTpKey } from "../groups/topic-partition";
+import { SeededRandom } from "../runtime/random";
 import type { Scheduler } from "../runtime/scheduler";
 import type { Storage } from "../storage/storage";
 import type { BrokerEvent, BrokerListener } from "./broker-events";
 import { logConfigOf } from "./log-config-of";
 import { Partition, type IsolationLevel, type PartitionAppendResult, type PartitionFetchResult } from "./partition";
 import { ProducerIdManager, type InitProducerIdRequest, type InitProducerIdResult } from "./producer-ids";
+import { ScopedScheduler } from "./scoped-scheduler";
 import { loadTopicMetadata, saveTopicMetadata, type TopicMetadata } from "./topic-metadata-store";
 import { loadProducerIds, saveProducerIds } from "./producer-ids-store";
 import { TransactionCoordinator, type PendingOffsetCommit } from "./transaction-coordinator";
@@ -47,6 +55,10 @@ export interface BrokerConfig {
   autoCreateTopicsEnable: boolean;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
   transactionAbortTimedOutCleanupIntervalMs: number;
+  /** offsets.topic.num.partitions: partitions of `__consumer_offsets` when the broker creates it. */
+  offsetsTopicNumPartitions: number;
+  /** group.initial.rebalance.delay.ms: how long a new group waits for more members before its first rebalance. */
+  groupInitialRebalanceDelayMs: number;
 }
 
 export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
@@ -56,13 +68,23 @@ export const DEFAULT_BROKER_CONFIG: BrokerConfig = {
   logCleanerEnable: true,
   autoCreateTopicsEnable: true,
   transactionAbortTimedOutCleanupIntervalMs: 10_000,
+  offsetsTopicNumPartitions: 50,
+  groupInitialRebalanceDelayMs: 3000,
 };
+
+/** offsets.topic.segment.bytes: Kafka keeps `__consumer_offsets` segments small so compaction runs often. */
+export const OFFSETS_TOPIC_SEGMENT_BYTES = 104_857_600;
+
+/** Seed of the coordinator's random source (member ids) when the caller gives none. */
+const DEFAULT_GROUP_SEED = 0x6c0de;
 
 export interface BrokerOptions {
   storage: Storage;
   scheduler: Scheduler;
   config?: Partial<BrokerConfig>;
   listener?: BrokerListener;
+  /** Seed of the group coordinator's random source, which makes member ids. */
+  seed?: number;
 }
 
 export interface CreateTopicRequest {
@@ -92,6 +114,27 @@ export interface TopicDescription {
 
 export type OffsetSpec = "earliest" | "latest" | { timestamp: number };
 
+/** One partition's lag as `kafka-consumer-groups.sh --describe` shows it. */
+export interface PartitionLag {
+  committedOffset: number;
+  /** The high watermark, or the last stable offset for read_committed. */
+  endOffset: number;
+  lag: number;
+}
+
+export interface GroupLag {
+  groupId: string;
+  /** By "topic-partition", for every partition with a committed offset whose topic still exists. */
+  partitions: Record<string, PartitionLag>;
+  totalLag: number;
+}
+
+export interface GroupListing {
+  groupId: string;
+  state: GroupState;
+  protocolType: string | null;
+}
+
 interface Topic {
   meta: TopicMetadata;
   config: TopicConfig;
@@ -117,12 +160,18 @@ export class Broker {
   };
   private backgroundErrors: Error[] = [];
   private closed = false;
+  private offsets: OffsetsTopicStore | undefined;
+  private coordinator: GroupCoordinator | undefined;
+  private readonly groupScheduler: ScopedScheduler;
+  private readonly seed: number;
 
   private constructor(opts: BrokerOptions) {
     this.storage = opts.storage;
     this.scheduler = opts.scheduler;
     this.config = { ...DEFAULT_BROKER_CONFIG, ...opts.config };
     if (opts.listener) this.listeners.add(opts.listener);
+    this.groupScheduler = new ScopedScheduler(opts.scheduler);
+    this.seed = opts.seed ?? DEFAULT_GROUP_SEED;
   }
 
   /** Start a broker on `storage`: load the topics there, recover every partition log. */
@@ -134,6 +183,7 @@ export class Broker {
     }
     broker.producerIds = await loadProducerIds(broker.storage, broker.highestProducerIdInLogs() + 1);
     broker.transactions = broker.newTransactionCoordinator();
+    await broker.startGroupCoordinator();
     await broker.abortOrphanedTransactions();
     broker.scheduleHousekeeping();
     return broker;
@@ -173,6 +223,93 @@ export class Broker {
 
   private emit(event: BrokerEvent): void {
     for (const l of this.listeners) l(event);
+  }
+
+  // ---- consumer groups ----
+
+  /**
+   * The group coordinator, with the committed offsets read back from `__consumer_offsets`.
+   * Kafka runs one per `__consumer_offsets` partition leader; a single broker leads them all.
+   */
+  private async startGroupCoordinator(): Promise<void> {
+    const offsets = await OffsetsTopicStore.load(this.offsetsTopicLog(), this.scheduler.clock);
+    this.offsets = offsets;
+    this.coordinator = new GroupCoordinator({
+      scheduler: this.groupScheduler,
+      random: new SeededRandom(this.seed),
+      offsetStore: offsets,
+      initialRebalanceDelayMs: this.config.groupInitialRebalanceDelayMs,
+      listener: (event) => {
+        if (!this.closed) this.emit({ type: "group", event });
+      },
+    });
+    this.setTransactionalOffsetCommitter(async (commit) => {
+      const entries = Object.entries(commit.offsets).map(([tp, offset]) => [tp, { offset }] as const);
+      await offsets.commit(commit.groupId, -1, "", Object.fromEntries(entries));
+      this.emit({
+        type: "group",
+        event: { type: "offsets-committed", at: this.scheduler.clock.now(), groupId: commit.groupId, memberId: "", generationId: -1, offsets: commit.offsets },
+      });
+    });
+  }
+
+  /** `__consumer_offsets` as the offset store sees it: created on first use with Kafka's settings. */
+  private offsetsTopicLog(): OffsetsTopicLog {
+    return {
+      partitionCount: () => this.topics.get(OFFSETS_TOPIC)?.partitions.length,
+      create: async () => {
+        await this.createTopic({
+          name: OFFSETS_TOPIC,
+          partitions: this.config.offsetsTopicNumPartitions,
+          config: { "cleanup.policy": "compact", "segment.bytes": OFFSETS_TOPIC_SEGMENT_BYTES },
+        });
+        return this.config.offsetsTopicNumPartitions;
+      },
+      append: async (partition, batch) => {
+        await this.produce(OFFSETS_TOPIC, partition, batch);
+      },
+      read: (partition, offset) => this.fetch(OFFSETS_TOPIC, partition, offset, 1 << 20),
+      logStartOffset: (partition) => this.partition(OFFSETS_TOPIC, partition).logStartOffset,
+    };
+  }
+
+  /** The classic group coordinator (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit/Fetch). */
+  get groups(): GroupCoordinator {
+    if (!this.coordinator) throw new KafkaError("COORDINATOR_NOT_AVAILABLE", "the group coordinator is loading");
+    return this.coordinator;
+  }
+
+  /**
+   * ListGroups: the groups the coordinator holds plus those known only by their committed
+   * offsets (after a restart, until a member joins), which Kafka loads as Empty groups.
+   */
+  listGroups(): GroupListing[] {
+    const out = new Map<string, GroupListing>();
+    for (const g of this.groups.listGroups()) if (g.state !== "Dead") out.set(g.groupId, g);
+    for (const groupId of this.offsets?.groupIds() ?? []) {
+      if (!out.has(groupId)) out.set(groupId, { groupId, state: "Empty", protocolType: null });
+    }
+    return [...out.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  /**
+   * Lag per partition: the end offset a consumer of this isolation level reads up to (HW, or
+   * the LSO for read_committed, as ListOffsets "latest" answers) minus the group's committed
+   * offset. Partitions without a committed offset have no lag (the CLI shows "-").
+   */
+  groupLag(groupId: string, isolation: IsolationLevel = "read_uncommitted"): GroupLag {
+    const partitions: Record<string, PartitionLag> = {};
+    let totalLag = 0;
+    for (const [key, committed] of Object.entries(this.groups.fetchOffsets(groupId))) {
+      const { topic, partition } = parseTpKey(key);
+      const p = this.topics.get(topic)?.partitions[partition];
+      if (!p) continue;
+      const endOffset = isolation === "read_committed" ? p.lastStableOffset : p.highWatermark;
+      const lag = endOffset - committed.offset;
+      partitions[key] = { committedOffset: committed.offset, endOffset, lag };
+      totalLag += lag;
+    }
+    return { groupId, partitions, totalLag };
   }
 
   // ---- topics ----
@@ -529,6 +666,7 @@ export class Broker {
     if (this.closed) return;
     this.closed = true;
     for (const cancel of this.cancels) cancel();
+    this.groupScheduler.close();
     await Promise.allSettled([...this.pending]);
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) await p.queue.run(() => p.log.close());
