@@ -37,7 +37,7 @@ const scenario = {
           value: i % 11 === 0 ? null : `event ${i} ünïcödé`,
           timestamp: 1700000000000 + i * 10,
           ...(i % 5 === 0 ? { headers: { trace: `t-${i}`, source: "interop" } } : {}),
-        })).map((r) => (r.key === undefined ? (({ key, ...rest }) => rest)(r) : r)),
+        })).map((r) => (r.key === undefined ? Object.fromEntries(Object.entries(r).filter(([field]) => field !== "key")) : r)),
       },
     },
     { advance: { ms: 1000 } },
