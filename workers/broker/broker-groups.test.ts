@@ -102,6 +102,47 @@ describe("committed offsets on __consumer_offsets", () => {
   });
 });
 
+describe("deleting a group", () => {
+  it("tombstones its offsets, which stay gone after a restart; a group with members or no group is refused", async () => {
+    const { broker } = await startBroker(new MemoryStorage(), { offsetsTopicNumPartitions: 1, groupInitialRebalanceDelayMs: 0 });
+    await broker.createTopic({ name: "t" });
+    await commit(broker, "g", { "t-0": 2 });
+    await commit(broker, "keep", { "t-0": 1 });
+    await broker.deleteGroup("g");
+    expect(broker.groups.fetchOffsets("g")).toEqual({});
+    expect(broker.listGroups().map((g) => g.groupId)).toEqual(["keep"]);
+    const last = decodeRecords((await broker.fetch(OFFSETS_TOPIC, 0, 2, 1 << 20)).bytes);
+    expect(last.map((r) => [decodeOffsetsTopicKey(r.key!), r.value])).toEqual([[{ kind: "offset-commit", version: 1, group: "g", topic: "t", partition: 0 }, null]]);
+
+    await expect(broker.deleteGroup("g")).rejects.toThrow(/GROUP_ID_NOT_FOUND: group "g" does not exist/);
+    broker.groups.joinGroup(
+      { groupId: "busy", memberId: "", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000, protocolType: "consumer", protocols: [{ name: "range", metadata: { topics: ["t"], ownedPartitions: [], generationId: -1 } }] },
+      () => {},
+    );
+    // A first join only gets a member id back; the group has a pending member but is still Empty.
+    expect(broker.groups.groupState("busy")).toBe("Empty");
+
+    await broker.shutdown();
+    const again = await Broker.start({ storage: broker.storage, scheduler: broker.scheduler, config: { offsetsTopicNumPartitions: 1 } });
+    expect(again.listGroups().map((g) => g.groupId)).toEqual(["keep"]);
+  });
+
+  it("refuses a group that has members", async () => {
+    const { broker } = await startBroker(new MemoryStorage(), { groupInitialRebalanceDelayMs: 0 });
+    await broker.createTopic({ name: "t" });
+    const join = (memberId: string) =>
+      broker.groups.joinGroup(
+        { groupId: "busy", memberId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000, protocolType: "consumer", protocols: [{ name: "range", metadata: { topics: ["t"], ownedPartitions: [], generationId: -1 } }] },
+        (r) => {
+          if (r.error === "MEMBER_ID_REQUIRED") join(r.memberId);
+        },
+      );
+    join("");
+    expect(broker.groups.groupState("busy")).toBe("CompletingRebalance");
+    await expect(broker.deleteGroup("busy")).rejects.toThrow(/NON_EMPTY_GROUP: group "busy" is CompletingRebalance/);
+  });
+});
+
 describe("lag", () => {
   it("is the high watermark minus the committed offset, or the LSO minus it for read_committed", async () => {
     const { broker } = await startBroker();

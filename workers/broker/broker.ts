@@ -273,6 +273,11 @@ export class Broker {
     };
   }
 
+  /** Resolves once every offset commit accepted so far is in `__consumer_offsets` and readable. */
+  async offsetCommitsSettled(): Promise<void> {
+    await this.offsets?.settled();
+  }
+
   /** The classic group coordinator (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit/Fetch). */
   get groups(): GroupCoordinator {
     if (!this.coordinator) throw new KafkaError("COORDINATOR_NOT_AVAILABLE", "the group coordinator is loading");
@@ -290,6 +295,22 @@ export class Broker {
       if (!out.has(groupId)) out.set(groupId, { groupId, state: "Empty", protocolType: null });
     }
     return [...out.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  }
+
+  /**
+   * DeleteGroups for one group: only a group without members can go (NON_EMPTY_GROUP
+   * otherwise); its committed offsets are tombstoned on `__consumer_offsets`.
+   */
+  async deleteGroup(groupId: string): Promise<void> {
+    this.assertOpen();
+    const state = this.groups.groupState(groupId);
+    const hasOffsets = this.offsets?.groupIds().includes(groupId) ?? false;
+    if (state === "Dead" && !hasOffsets) throw new KafkaError("GROUP_ID_NOT_FOUND", `group "${groupId}" does not exist`);
+    if (state !== "Dead" && state !== "Empty") {
+      throw new KafkaError("NON_EMPTY_GROUP", `group "${groupId}" is ${state} and still has members; only an Empty group can be deleted`);
+    }
+    this.groups.removeEmptyGroup(groupId);
+    await this.offsets?.deleteGroup(groupId);
   }
 
   /**

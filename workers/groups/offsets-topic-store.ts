@@ -39,6 +39,7 @@ export interface OffsetsTopicLog {
 export class OffsetsTopicStore implements OffsetStore {
   private readonly groups = new Map<string, Map<string, CommittedOffset>>();
   private creating: Promise<number> | null = null;
+  private readonly inflight = new Set<Promise<void>>();
 
   private constructor(
     private readonly log: OffsetsTopicLog,
@@ -83,7 +84,51 @@ export class OffsetsTopicStore implements OffsetStore {
     }
   }
 
-  async commit(groupId: string, _generationId: number, _memberId: string, offsets: Readonly<Record<string, OffsetAndMetadata>>): Promise<void> {
+  commit(groupId: string, _generationId: number, _memberId: string, offsets: Readonly<Record<string, OffsetAndMetadata>>): Promise<void> {
+    const work = this.write(groupId, offsets);
+    this.inflight.add(work);
+    const done = () => this.inflight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /**
+   * Deletes a group's committed offsets: a tombstone per partition, as Kafka writes when a group
+   * is deleted or its offsets expire; compaction then removes them for good.
+   */
+  deleteGroup(groupId: string): Promise<void> {
+    const work = this.writeTombstones(groupId);
+    this.inflight.add(work);
+    const done = () => this.inflight.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  private async writeTombstones(groupId: string): Promise<void> {
+    const keys = [...(this.groups.get(groupId)?.keys() ?? [])];
+    if (keys.length === 0) return;
+    const partitions = await this.topicPartitions();
+    const now = this.clock.now();
+    const batch = encodeBatch({
+      records: keys.map((key) => {
+        const tp = parseTpKey(key);
+        return { key: encodeOffsetCommitKey({ group: groupId, topic: tp.topic, partition: tp.partition }), value: null, timestamp: now };
+      }),
+    });
+    await this.log.append(partitionFor(groupId, partitions), batch);
+    this.groups.delete(groupId);
+  }
+
+  /**
+   * Resolves once every commit accepted so far is readable. A consumer resolving its positions
+   * waits for this, as a Java consumer's OffsetFetch can only follow the previous owner's commit:
+   * that owner committed before it rejoined, and the assignment came after.
+   */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private async write(groupId: string, offsets: Readonly<Record<string, OffsetAndMetadata>>): Promise<void> {
     const entries = Object.entries(offsets);
     if (entries.length === 0) return;
     const partitions = await this.topicPartitions();

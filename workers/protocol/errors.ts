@@ -42,6 +42,7 @@ const TABLE = {
   CONCURRENT_TRANSACTIONS: { code: 51, retriable: true },
   KAFKA_STORAGE_ERROR: { code: 56, retriable: true },
   UNKNOWN_PRODUCER_ID: { code: 59, retriable: false },
+  NON_EMPTY_GROUP: { code: 68, retriable: false },
   GROUP_ID_NOT_FOUND: { code: 69, retriable: false },
   MEMBER_ID_REQUIRED: { code: 79, retriable: false },
   GROUP_MAX_SIZE_REACHED: { code: 81, retriable: false },
