@@ -137,7 +137,7 @@ export class Partition {
           last = check.duplicate.lastOffset;
           continue;
         }
-        const info = await this.log.appendAsLeader(bytes, { timestampType: this.config["message.timestamp.type"], now });
+        const info = await this.log.appendAsLeader(bytes, { timestampType: this.config["message.timestamp.type"], now, validated: true });
         this.producers.update(header, info.firstOffset);
         if (baseOffset < 0) baseOffset = info.firstOffset;
         last = info.lastOffset;

@@ -167,6 +167,22 @@ describe("PartitionLog appends and segment rolling", () => {
     expect(h.log.size).toBe(0);
   });
 
+  it("trusts a caller's validation for the CRC, never for the framing", async () => {
+    const h = await openHarness();
+    const bad = batchOf(["a"]);
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
+    // The broker's partition validates each batch before its producer checks; it says so
+    // and the log does not compute the CRC a second time.
+    const info = await h.log.appendAsLeader(bad, { timestampType: "CreateTime", now: 0, validated: true });
+    expect([info.firstOffset, info.lastOffset]).toEqual([0, 0]);
+    const torn = await caught(h.log.appendAsLeader(concat([batchOf(["b"]), batchOf(["c"]).subarray(0, 70)]), { timestampType: "CreateTime", now: 0, validated: true }));
+    expect(torn.type).toBe("CORRUPT_MESSAGE");
+    expect(torn.message).toMatch(/orders-0.*truncated/);
+    const short = await caught(h.log.appendAsLeader(batchOf(["d"]).subarray(0, 40), { timestampType: "CreateTime", now: 0, validated: true }));
+    expect(short.type).toBe("CORRUPT_MESSAGE");
+    expect(h.log.logEndOffset).toBe(1);
+  });
+
   it("rejects corrupt, empty, control and keyless-on-compacted appends", async () => {
     const h = await openHarness();
     const bad = batchOf(["a"]);

@@ -16,10 +16,13 @@ import { SeededRandom, type Random } from "../runtime/random";
 import { KafkaError, isKafkaError } from "../protocol/errors";
 import { crc32c } from "./crc32c";
 import {
+  BATCH_HEADER_SIZE,
+  LOG_OVERHEAD,
   batchSize,
   decodeRecords,
   isControl,
   lastOffset,
+  readBatchHeader,
   setBaseOffset,
   stampLogAppendTime,
   timestampType as timestampTypeOf,
@@ -91,6 +94,11 @@ export interface LeaderAppendOptions {
    * coordinator ("coordinator") writes markers.
    */
   origin?: "client" | "coordinator";
+  /**
+   * Every batch in the buffer has just passed `validateBatch` (the broker's partition runs
+   * it before its producer checks), so the CRC over every byte is not computed a second time.
+   */
+  validated?: boolean;
 }
 
 export interface SegmentInfo {
@@ -249,7 +257,7 @@ export class PartitionLog {
     return this.exclusive(async () => {
       const infos: BatchInfo[] = [];
       let expected = this.logEndOffset;
-      this.forEachBatch(batch, (h, pos) => {
+      this.forEachBatch(batch, false, (h, pos) => {
         if (h.baseOffset < expected) {
           throw new KafkaError(
             "INVALID_RECORD",
@@ -324,7 +332,7 @@ export class PartitionLog {
     const infos: BatchInfo[] = [];
     const fromClient = (opts.origin ?? "client") === "client";
     const compacted = isCompacted(this.cfg);
-    this.forEachBatch(buf, (h, pos) => {
+    this.forEachBatch(buf, opts.validated === true, (h, pos) => {
       const size = batchSize(h);
       if (size > this.cfg.maxMessageBytes) {
         throw new KafkaError(
@@ -369,14 +377,18 @@ export class PartitionLog {
     return infos;
   }
 
-  /** Check every batch's CRC and framing; the buffer must hold whole batches only. */
-  private forEachBatch(buf: Uint8Array, visit: (h: BatchHeader, pos: number) => void): void {
+  /**
+   * Check every batch's CRC and framing; the buffer must hold whole batches only. With
+   * `validated`, a batch that frames correctly is taken as checked already; one that does
+   * not still goes through the full check, for its error.
+   */
+  private forEachBatch(buf: Uint8Array, validated: boolean, visit: (h: BatchHeader, pos: number) => void): void {
     if (buf.length === 0) throw new KafkaError("INVALID_RECORD", `empty record set in the append to ${this.dir}`);
     let pos = 0;
     while (pos < buf.length) {
       let header: BatchHeader;
       try {
-        header = validateBatch(buf, pos);
+        header = validated ? framedHeader(buf, pos) : validateBatch(buf, pos);
       } catch (e) {
         if (isKafkaError(e)) throw new KafkaError(e.type, `append to ${this.dir}: ${withoutType(e)}`);
         throw e;
@@ -600,7 +612,7 @@ export class PartitionLog {
       const infos: BatchInfo[] = [];
       let expected = newBaseOffset;
       if (newSegmentLogBytes.length > 0) {
-        this.forEachBatch(newSegmentLogBytes, (h, pos) => {
+        this.forEachBatch(newSegmentLogBytes, false, (h, pos) => {
           const last = lastOffset(h);
           if (h.baseOffset < expected || last >= upperBound || last - newBaseOffset > INT32_MAX) {
             throw new KafkaError(
@@ -743,6 +755,15 @@ export class PartitionLog {
   private emit(event: LogEvent): void {
     this.listener?.(event);
   }
+}
+
+/** The header of a batch already validated by the caller, if it lies whole in `buf`; else the full check (which throws why). */
+function framedHeader(buf: Uint8Array, pos: number): BatchHeader {
+  if (buf.length - pos >= BATCH_HEADER_SIZE) {
+    const h = readBatchHeader(buf, pos);
+    if (h.batchLength >= BATCH_HEADER_SIZE - LOG_OVERHEAD && pos + batchSize(h) <= buf.length) return h;
+  }
+  return validateBatch(buf, pos);
 }
 
 function withoutType(e: KafkaError): string {
