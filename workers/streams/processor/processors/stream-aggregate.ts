@@ -1,0 +1,71 @@
+import { Change } from "../../change";
+import type { Record } from "../../record";
+import { ValueAndTimestamp } from "../../state/state-store";
+import type { KeyValueStore } from "../../state/key-value-store";
+import { asInternal, ContextualProcessor, type ProcessorContext } from "../processor-context";
+import { storeGetter, type KTableSupplier, type KTableValueGetterSupplier } from "./ktable-supplier";
+
+export type Initializer<VA> = () => VA;
+export type Aggregator<K, V, VA> = (key: K, value: V, aggregate: VA) => VA;
+export type Reducer<V> = (value1: V, value2: V) => V;
+export type Merger<K, VA> = (aggKey: K, aggOne: VA, aggTwo: VA) => VA;
+
+/**
+ * KGroupedStream.aggregate / count (count is an aggregate starting at 0 adding 1) and
+ * reduce: one store entry per key; every update is forwarded (no record cache) with the
+ * timestamp max(record, previous aggregate). Null keys and null values are skipped.
+ */
+export class KStreamAggregateSupplier<K, V, VA> implements KTableSupplier<K, VA> {
+  private sendOldValues = false;
+
+  constructor(
+    readonly storeName: string,
+    private readonly initializer: Initializer<VA> | undefined,
+    private readonly aggregator: Aggregator<K, V, VA> | undefined,
+    private readonly reducer?: Reducer<V>,
+  ) {}
+
+  enableSendingOldValues(): boolean {
+    this.sendOldValues = true;
+    return true;
+  }
+
+  view(): KTableValueGetterSupplier<K, VA> {
+    return storeGetter(this.storeName);
+  }
+
+  get(): ContextualProcessor<never, never, never, never> {
+    const self = this;
+    return new (class extends ContextualProcessor<K, V, K, Change<VA>> {
+      private store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
+
+      override init(context: ProcessorContext<K, Change<VA>>): void {
+        super.init(context);
+        this.store = context.getStateStore(self.storeName);
+      }
+
+      process(record: Record<K, V>): void {
+        const key = record.key();
+        const value = record.value();
+        if (key === null || key === undefined || value === null || value === undefined) {
+          asInternal(this.context()).recordDropped("null-key-or-value", { key, timestamp: record.timestamp() });
+          return;
+        }
+        const old = this.store.get(key);
+        const oldAgg = ValueAndTimestamp.getValueOrNull(old);
+        let newAgg: VA;
+        let newTimestamp: number;
+        if (self.reducer) {
+          newAgg = oldAgg === null ? (value as unknown as VA) : (self.reducer(oldAgg as unknown as V, value) as unknown as VA);
+          newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
+        } else {
+          const base = oldAgg === null ? self.initializer!() : oldAgg;
+          newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
+          newAgg = self.aggregator!(key, value, base);
+        }
+        this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp));
+        this.context().forward(record.withValue(new Change<VA>(newAgg, self.sendOldValues ? oldAgg : null)).withTimestamp(newTimestamp));
+      }
+    })() as unknown as ContextualProcessor<never, never, never, never>;
+  }
+}

@@ -1,0 +1,139 @@
+import { Change } from "../../change";
+import type { Record } from "../../record";
+import { ValueAndTimestamp } from "../../state/state-store";
+import type { WindowStore } from "../../state/window-store";
+import { Windowed } from "../../windowed";
+import type { TimeWindows } from "../../windows/time-windows";
+import type { EmitStrategy } from "../../windows/emit-strategy";
+import { asInternal, ContextualProcessor, type InternalProcessorContext, type ProcessorContext } from "../processor-context";
+import { windowStoreGetter, type KTableSupplier, type KTableValueGetterSupplier } from "./ktable-supplier";
+import type { Aggregator, Initializer } from "./stream-aggregate";
+import { WindowCloseTracker } from "./window-tracker";
+
+/** Kafka's internal config for how often (engine-clock ms) emit-on-close looks for closed windows. */
+export const EMIT_INTERVAL_MS_WINDOWED_AGGREGATION = "__emit.interval.ms.kstreams.windowed.aggregation__";
+
+/** Emit-on-close checks at most once per interval of the engine clock (0 in this engine by default: deterministic runs). */
+export class EmitThrottle {
+  private nextTimeToEmit = 0;
+
+  constructor(private readonly intervalMs: number) {}
+
+  allow(now: number): boolean {
+    if (now < this.nextTimeToEmit) return false;
+    this.nextTimeToEmit = now + this.intervalMs;
+    return true;
+  }
+}
+
+/**
+ * Tumbling and hopping window aggregation (KStreamWindowAggregate). Per record: stream
+ * time advances, closeTime = streamTime - grace; each window [s, e) containing the record
+ * is updated if e > closeTime, else the record is dropped for that window (late).
+ */
+export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<Windowed<K>, VA> {
+  private sendOldValues = false;
+
+  constructor(
+    readonly storeName: string,
+    private readonly windows: TimeWindows,
+    private readonly emitStrategy: EmitStrategy,
+    private readonly initializer: Initializer<VA | null>,
+    private readonly aggregator: Aggregator<K, V, VA | null>,
+  ) {}
+
+  enableSendingOldValues(): boolean {
+    this.sendOldValues = true;
+    return true;
+  }
+
+  view(): KTableValueGetterSupplier<Windowed<K>, VA> {
+    return windowStoreGetter(this.storeName);
+  }
+
+  get(): ContextualProcessor<never, never, never, never> {
+    const self = this;
+    const windows = this.windows;
+    return new (class extends ContextualProcessor<K, V, Windowed<K>, Change<VA>> {
+      private store!: WindowStore<K, ValueAndTimestamp<VA>>;
+      private observedStreamTime = -1;
+      private lastEmitWindowCloseTime = -1;
+      private throttle!: EmitThrottle;
+      private readonly tracker = new WindowCloseTracker((end, close) => end <= close);
+
+      override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
+        super.init(context);
+        this.store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(self.storeName);
+        this.throttle = new EmitThrottle(Number(asInternal(context).config(EMIT_INTERVAL_MS_WINDOWED_AGGREGATION, 0)));
+      }
+
+      process(record: Record<K, V>): void {
+        const ctx = asInternal(this.context());
+        const key = record.key();
+        if (key === null || key === undefined) {
+          ctx.recordDropped("null-key", { timestamp: record.timestamp() });
+          return;
+        }
+        const timestamp = record.timestamp();
+        this.observedStreamTime = Math.max(this.observedStreamTime, timestamp);
+        const closeTime = this.observedStreamTime - windows.gracePeriodMs();
+        const onClose = self.emitStrategy.type === "ON_WINDOW_CLOSE";
+        // Closed windows are read before this record's puts can expire them from the store.
+        if (onClose) this.maybeForwardFinalResults(record, closeTime, ctx);
+        for (const [start, window] of windows.windowsFor(timestamp)) {
+          const bounds = { start, end: window.end() };
+          if (window.end() > closeTime) {
+            const old = this.store.fetch(key, start);
+            const oldAgg = ValueAndTimestamp.getValueOrNull(old);
+            const base = oldAgg === null ? self.initializer() : oldAgg;
+            const newTimestamp = oldAgg === null ? timestamp : Math.max(timestamp, old!.timestamp());
+            const newAgg = self.aggregator(key, record.value(), base);
+            this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
+            if (!onClose) {
+              this.context().forward(
+                record
+                  .withKey(new Windowed(key, window))
+                  .withValue(new Change<VA>(newAgg, self.sendOldValues ? oldAgg : null))
+                  .withTimestamp(newTimestamp),
+              );
+            }
+            if (ctx.hasListener()) {
+              ctx.emitEvent({ type: "window-update", taskId: ctx.taskId(), node: ctx.nodeName(), key, window: bounds, value: newAgg, timestamp: newTimestamp });
+              this.tracker.update(ctx, key, bounds, newAgg);
+            }
+          } else {
+            ctx.recordDropped("expired-window");
+            ctx.emitEvent({
+              type: "late-record-dropped",
+              taskId: ctx.taskId(),
+              node: ctx.nodeName(),
+              key,
+              timestamp,
+              window: bounds,
+              streamTime: this.observedStreamTime,
+              closeTime,
+            });
+          }
+        }
+        this.tracker.advance(ctx, closeTime);
+      }
+
+      private maybeForwardFinalResults(record: Record<K, V>, closeTime: number, ctx: InternalProcessorContext): void {
+        if (!this.throttle.allow(ctx.currentSystemTimeMs())) return;
+        if (this.lastEmitWindowCloseTime !== -1 && this.lastEmitWindowCloseTime >= closeTime) return;
+        const upper = closeTime - windows.size();
+        if (upper < 0) return;
+        const lower = this.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, this.lastEmitWindowCloseTime - windows.size()) + 1;
+        for (const kv of this.store.fetchAll(lower, upper)) {
+          this.context().forward(
+            record
+              .withKey(kv.key)
+              .withValue(new Change<VA>(kv.value.value(), null))
+              .withTimestamp(kv.value.timestamp()),
+          );
+        }
+        this.lastEmitWindowCloseTime = closeTime;
+      }
+    })() as unknown as ContextualProcessor<never, never, never, never>;
+  }
+}

@@ -1,0 +1,153 @@
+import { KeyValue } from "../key-value";
+import type { Serde, Serializer } from "../serdes";
+import { SortedMap, bytesToId } from "./sorted-map";
+import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
+
+interface Entry<K, V> {
+  key: K;
+  value: V;
+}
+
+/** Kafka's `KeyValueStore`, read and written by processors. */
+export interface KeyValueStore<K, V> extends StateStore {
+  get(key: K): V | null;
+  put(key: K, value: V | null): void;
+  putIfAbsent(key: K, value: V | null): V | null;
+  putAll(entries: ReadonlyArray<KeyValue<K, V | null>>): void;
+  delete(key: K): V | null;
+  /** Keys from..to inclusive, in serialized-key byte order (either bound may be null). */
+  range(from: K | null, to: K | null): KeyValueIterator<K, V>;
+  reverseRange(from: K | null, to: K | null): KeyValueIterator<K, V>;
+  all(): KeyValueIterator<K, V>;
+  reverseAll(): KeyValueIterator<K, V>;
+  prefixScan<P>(prefix: P, prefixKeySerializer: Serializer<P>): KeyValueIterator<K, V>;
+  approximateNumEntries(): number;
+}
+
+export type TimestampedKeyValueStore<K, V> = KeyValueStore<K, ValueAndTimestamp<V>>;
+
+/**
+ * An in-memory key-value store. Keys are identified and ordered by their serialized bytes
+ * (two keys are the same key when they serialize the same, as in Kafka). Every change is
+ * sent to the changelog sink, if any: key = serialized key, value = serialized value
+ * (for timestamped stores: 8-byte timestamp then the value), null for a delete.
+ */
+export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
+  private readonly data = new SortedMap<Entry<K, V>>();
+  private context: StateStoreContext | undefined;
+  private open = false;
+
+  constructor(
+    private readonly storeName: string,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+  ) {}
+
+  name(): string {
+    return this.storeName;
+  }
+
+  persistent(): boolean {
+    return false;
+  }
+
+  init(context: StateStoreContext): void {
+    this.context = context;
+    this.open = true;
+  }
+
+  close(): void {
+    this.open = false;
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  private keyBytes(key: K): Uint8Array {
+    if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
+    return this.keySerde.serialize(this.storeName, key) ?? new Uint8Array(0);
+  }
+
+  private id(key: K): string {
+    return bytesToId(this.keyBytes(key));
+  }
+
+  get(key: K): V | null {
+    return this.data.get(this.id(key))?.value ?? null;
+  }
+
+  put(key: K, value: V | null): void {
+    const bytes = this.keyBytes(key);
+    const id = bytesToId(bytes);
+    if (value === null || value === undefined) this.data.delete(id);
+    else this.data.set(id, { key, value });
+    this.log(bytes, key, value ?? null);
+  }
+
+  putIfAbsent(key: K, value: V | null): V | null {
+    const old = this.get(key);
+    if (old === null) this.put(key, value);
+    return old;
+  }
+
+  putAll(entries: ReadonlyArray<KeyValue<K, V | null>>): void {
+    for (const e of entries) this.put(e.key, e.value);
+  }
+
+  delete(key: K): V | null {
+    const old = this.get(key);
+    this.put(key, null);
+    return old;
+  }
+
+  private log(keyBytes: Uint8Array, key: K, value: V | null): void {
+    const ctx = this.context;
+    if (!ctx) return;
+    const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
+    ctx.changelog?.logChange(this.storeName, keyBytes, value === null ? null : this.valueSerde.serialize(this.storeName, value), timestamp);
+    ctx.onUpdate?.({
+      store: this.storeName,
+      key,
+      value: value instanceof ValueAndTimestamp ? value.value() : value,
+      timestamp,
+    });
+  }
+
+  private slice(from: K | null, to: K | null): Array<KeyValue<K, V>> {
+    const lo = from === null || from === undefined ? undefined : this.id(from);
+    const hi = to === null || to === undefined ? undefined : this.id(to);
+    if (lo !== undefined && hi !== undefined && lo > hi) return [];
+    return this.data.range(lo, hi).map(([, e]) => new KeyValue(e.key, e.value));
+  }
+
+  range(from: K | null, to: K | null): KeyValueIterator<K, V> {
+    return new KeyValueIterator(this.slice(from, to));
+  }
+
+  reverseRange(from: K | null, to: K | null): KeyValueIterator<K, V> {
+    return new KeyValueIterator(this.slice(from, to).reverse());
+  }
+
+  all(): KeyValueIterator<K, V> {
+    return new KeyValueIterator(this.slice(null, null));
+  }
+
+  reverseAll(): KeyValueIterator<K, V> {
+    return new KeyValueIterator(this.slice(null, null).reverse());
+  }
+
+  prefixScan<P>(prefix: P, prefixKeySerializer: Serializer<P>): KeyValueIterator<K, V> {
+    const p = bytesToId(prefixKeySerializer.serialize(this.storeName, prefix));
+    return new KeyValueIterator(
+      this.data
+        .range(p)
+        .filter(([id]) => id.startsWith(p))
+        .map(([, e]) => new KeyValue(e.key, e.value)),
+    );
+  }
+
+  approximateNumEntries(): number {
+    return this.data.size;
+  }
+}
