@@ -48,6 +48,12 @@ export interface GroupMemberOptions {
   readonly config?: GroupMemberConfig;
   readonly listener?: RebalanceListener;
   /**
+   * Runs when the member is about to rejoin, before it gives up any partition: where the Java
+   * consumer commits its consumed positions when enable.auto.commit is on
+   * (ConsumerCoordinator.onJoinPrepare), so whoever gets a partition next resumes from there.
+   */
+  readonly onJoinPrepare?: () => void;
+  /**
    * Leave the group when poll() is not called for max.poll.interval.ms, as the Java consumer's
    * heartbeat thread does. Off by default: in-process members stand for applications that keep
    * polling.
@@ -274,6 +280,7 @@ export class GroupMember {
 
   /** ConsumerCoordinator.onJoinPrepare: give up partitions as the protocol requires before joining. */
   private onJoinPrepare(): void {
+    this.options.onJoinPrepare?.();
     if (this.generation === NO_GENERATION_ID || this.memberIdValue === UNKNOWN_MEMBER_ID) {
       // Not in a generation any more: whatever it held may already be someone else's.
       this.dropPartitions(this.owned, "lost");
