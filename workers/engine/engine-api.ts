@@ -34,10 +34,18 @@ import { resolveProducerConfig } from "../protocol/client-config";
 import type { RawConfig } from "../protocol/config-def";
 import { KafkaError } from "../protocol/errors";
 import { toSeamError } from "../protocol/seam-error";
-import { compactionEnabled } from "../protocol/topic-config";
+import { compactionEnabled, deletionEnabled } from "../protocol/topic-config";
+import type { CleanableRange } from "../log/cleanable-range";
+import type { CleanerEvent } from "../log/cleaner";
 import type { Storage } from "../storage/storage";
 import { ClockFile } from "./clock-file";
 import { Engine } from "./engine";
+import type { GeneratedRecord } from "./generators/generated-record";
+import { GeneratorRunner, TICK_MS as GENERATOR_TICK_MS, topicsOf, type GeneratorInput, type GeneratorSettings, type GeneratorStatus } from "./generators/generator-runner";
+
+export type { GeneratorInput, GeneratorKind, GeneratorSettings, GeneratorStatus } from "./generators/generator-runner";
+export type { CleanableRange } from "../log/cleanable-range";
+export type { CleanerEvent, RemovalReason, RemovedRecord } from "../log/cleaner";
 
 export type EngineState = "starting" | "ready" | "another-tab" | "failed";
 
@@ -189,9 +197,38 @@ export interface LogCheck {
   problems: string[];
 }
 
+/** Where a record's batch sits on disk: the segment file and the batch's byte position in it. */
+export interface RecordLocation {
+  segment: string;
+  segmentBaseOffset: number;
+  /** Byte position of the batch in the `.log` file. */
+  position: number;
+  /** The batch's size in bytes, its log overhead included. */
+  batchSize: number;
+  batchBaseOffset: number;
+}
+
+/** One partition's cleanable range, as the cleaner would see it now. */
+export interface PartitionCleanableRange extends CleanableRange {
+  partition: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  /** min.cleanable.dirty.ratio of the topic. */
+  minCleanableDirtyRatio: number;
+}
+
+/** What a "clean now" did: the cleaner's report per compacted partition, and retention's deleted segments. */
+export interface CleanReport {
+  cleaned: Array<{ partition: number; result: CleanerEvent }>;
+  /** Partitions whose log start offset moved, with the segments retention deleted. */
+  retention: Array<{ partition: number; deletedSegments: number[]; logStartOffset: number }>;
+}
+
 export interface EngineUpdate {
   state: EngineState;
   clock: ClockState | null;
+  /** The generators running in the engine, with their counters. */
+  generators: GeneratorStatus[];
   events: BrokerEvent[];
   /** Events dropped because the UI fell behind; it should reload what it shows. */
   droppedEvents: number;
@@ -222,11 +259,26 @@ export interface EngineApi {
   setSpeed(speed: number): Promise<ClockState>;
   now(): Promise<number>;
   resetWorkspace(): Promise<void>;
+  /** Close the active segment of one partition, or of all. */
+  roll(topic: string, partition?: number): Promise<TopicDescription>;
+  /** Run cleanup now as cleanup.policy says (retention, compaction ignoring the dirty ratio, or both). */
+  cleanTopic(topic: string): Promise<CleanReport>;
+  /** Run only the retention check now, as the periodic log.retention.check.interval.ms pass does. */
+  runRetention(topic: string): Promise<CleanReport["retention"]>;
+  cleanableRanges(topic: string): Promise<PartitionCleanableRange[]>;
+  /** The segment file and byte position of the batch holding `offset`, or null if it is not in the log. */
+  locateRecord(topic: string, partition: number, offset: number): Promise<RecordLocation | null>;
+  startGenerator(input: GeneratorInput): Promise<GeneratorStatus>;
+  updateGenerator(id: string, patch: Partial<Omit<GeneratorSettings, "kind" | "topic" | "secondTopic">>): Promise<GeneratorStatus>;
+  stopGenerator(id: string): Promise<void>;
+  listGenerators(): Promise<GeneratorStatus[]>;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
 const MAX_RANGE_RECORDS = 10_000;
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/** Reads a record lookup may take from the nearest index entry (index.interval.bytes apart). */
+const LOCATE_MAX_READS = 64;
 
 const MESSAGES: Record<EngineState, string> = {
   starting: "The broker is starting.",
@@ -250,6 +302,7 @@ interface Running {
   clockFile: ClockFile;
   clock: ClockControl;
   producer: ProducerCore;
+  generators: GeneratorRunner;
 }
 
 export class BrokerEngineApi implements EngineApi {
@@ -544,6 +597,7 @@ export class BrokerEngineApi implements EngineApi {
     const update: EngineUpdate = {
       state: this.state,
       clock: this.running?.clock.state() ?? null,
+      generators: this.running?.generators.list() ?? [],
       events: this.pendingEvents,
       droppedEvents: this.droppedEvents,
       restarted: this.restartPending,
@@ -609,6 +663,119 @@ export class BrokerEngineApi implements EngineApi {
     });
   }
 
+  // ---- housekeeping on demand ----
+
+  async roll(topic: string, partition?: number): Promise<TopicDescription> {
+    const { broker } = this.ready().engine;
+    await broker.roll(topic, partition);
+    return broker.describeTopic(topic);
+  }
+
+  async cleanTopic(topic: string): Promise<CleanReport> {
+    const { broker } = this.ready().engine;
+    const config = broker.topicConfig(topic);
+    const retention = deletionEnabled(config) ? await this.runRetention(topic) : [];
+    const cleaned: CleanReport["cleaned"] = [];
+    if (compactionEnabled(config)) {
+      for (let partition = 0; partition < broker.partitionCount(topic); partition++) {
+        const result = await broker.cleanPartition(topic, partition, true);
+        if (result) cleaned.push({ partition, result });
+      }
+    }
+    return { cleaned, retention };
+  }
+
+  async runRetention(topic: string): Promise<CleanReport["retention"]> {
+    const { broker } = this.ready().engine;
+    const out: CleanReport["retention"] = [];
+    const before = broker.describeTopic(topic).partitions.map((p) => new Set(p.segments.map((s) => s.baseOffset)));
+    await broker.runRetention(topic);
+    for (const p of broker.describeTopic(topic).partitions) {
+      const now = new Set(p.segments.map((s) => s.baseOffset));
+      const deleted = [...(before[p.partition] ?? [])].filter((b) => !now.has(b));
+      if (deleted.length > 0) out.push({ partition: p.partition, deletedSegments: deleted, logStartOffset: p.logStartOffset });
+    }
+    return out;
+  }
+
+  async cleanableRanges(topic: string): Promise<PartitionCleanableRange[]> {
+    const { broker } = this.ready().engine;
+    const ratio = Number(broker.describeTopic(topic).config.find((c) => c.name === "min.cleanable.dirty.ratio")?.value ?? 0.5);
+    const ranges = await broker.cleanableRanges(topic);
+    return ranges.map((r, partition) => {
+      const p = broker.partition(topic, partition);
+      return { ...r, partition, logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset, minCleanableDirtyRatio: ratio };
+    });
+  }
+
+  async locateRecord(topic: string, partition: number, offset: number): Promise<RecordLocation | null> {
+    const { broker } = this.ready().engine;
+    const p = broker.partition(topic, partition);
+    checkOffset(topic, partition, offset);
+    if (offset < p.logStartOffset || offset >= p.highWatermark) return null;
+    const segments = p.log.segmentInfos();
+    let segment = segments[0];
+    for (const s of segments) if (s.baseOffset <= offset) segment = s;
+    if (!segment) return null;
+    // Offset index entries map a batch's last offset to its position: start from the last
+    // batch that ends before the record, or from the segment's first batch at position 0.
+    let from = segment.baseOffset;
+    let position = 0;
+    for (const e of p.log.indexEntries(segment.baseOffset).offsets) {
+      if (e.offset >= offset) break;
+      if (e.offset >= p.logStartOffset) {
+        from = e.offset;
+        position = e.position;
+      }
+    }
+    if (from < p.logStartOffset) return null;
+    for (let reads = 0; reads < LOCATE_MAX_READS; reads++) {
+      const data = await broker.fetch(topic, partition, from, READ_CHUNK_BYTES);
+      if (data.bytes.length === 0) return null;
+      for (const { header } of batchesIn(data.bytes)) {
+        const size = header.batchLength + LOG_OVERHEAD;
+        if (lastOffset(header) >= offset) {
+          return { segment: segment.fileName, segmentBaseOffset: segment.baseOffset, position, batchSize: size, batchBaseOffset: header.baseOffset };
+        }
+        position += size;
+      }
+      from = data.nextOffset;
+    }
+    return null;
+  }
+
+  // ---- generators ----
+
+  async startGenerator(input: GeneratorInput): Promise<GeneratorStatus> {
+    const { engine, generators } = this.ready();
+    if (typeof input !== "object" || input === null) throw new KafkaError("INVALID_REQUEST", "startGenerator needs settings");
+    const topics = topicsOf({ kind: input.kind, topic: input.topic, secondTopic: input.secondTopic ?? "payments" });
+    const first = topics[0]!;
+    if (!engine.broker.hasTopic(first)) throw new KafkaError("UNKNOWN_TOPIC_OR_PARTITION", `generator target topic "${first}" does not exist; create it first`);
+    // A second topic is made like the first, co-partitioned, so the pair can be joined.
+    for (const name of topics.slice(1)) {
+      if (!engine.broker.hasTopic(name)) await engine.broker.createTopic({ name, partitions: engine.broker.partitionCount(first) });
+    }
+    const status = generators.start(input);
+    this.touch();
+    return status;
+  }
+
+  async updateGenerator(id: string, patch: Partial<Omit<GeneratorSettings, "kind" | "topic" | "secondTopic">>): Promise<GeneratorStatus> {
+    const status = this.ready().generators.update(id, patch);
+    this.touch();
+    return status;
+  }
+
+  async stopGenerator(id: string): Promise<void> {
+    this.ready().generators.stop(id);
+    this.touch();
+  }
+
+  async listGenerators(): Promise<GeneratorStatus[]> {
+    return this.ready().generators.list();
+  }
+
   // ---- internals ----
 
   private ready(): Running {
@@ -641,9 +808,33 @@ export class BrokerEngineApi implements EngineApi {
       clockFile.close();
       throw e;
     }
+    const generatorProducer = new ProducerCore(
+      {
+        partitionCount: (topic) => engine.broker.partitionCount(topic),
+        produce: (topic, partition, batch) => engine.broker.produce(topic, partition, batch),
+        initProducerId: (req) => engine.broker.initProducerId(req),
+      },
+      engine.scheduler,
+      engine.random,
+      resolveProducerConfig({}),
+    );
+    const generators = new GeneratorRunner({
+      scheduler: engine.scheduler,
+      random: engine.random,
+      produce: (records) => produceGenerated(generatorProducer, records),
+    });
     const clock = this.options.driveClock({
       advance: async (ms) => {
-        await engine.advance(ms);
+        if (generators.list().length === 0) await engine.advance(ms);
+        else {
+          // With generators running, time moves one generator tick at a time and each
+          // tick's records are acknowledged before the next: the clock slows down rather
+          // than the generators falling behind it.
+          for (let left = ms; left > 0; left -= GENERATOR_TICK_MS) {
+            await engine.advance(Math.min(left, GENERATOR_TICK_MS));
+            await generators.idle();
+          }
+        }
         clockFile.write(engine.now());
         this.touch();
       },
@@ -663,7 +854,7 @@ export class BrokerEngineApi implements EngineApi {
       engine.random,
       resolveProducerConfig({}),
     );
-    this.running = { engine, storage, clockFile, clock, producer };
+    this.running = { engine, storage, clockFile, clock, producer, generators };
     this.lastError = null;
     this.restartPending = true;
     this.touch();
@@ -673,6 +864,7 @@ export class BrokerEngineApi implements EngineApi {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
+    running.generators.dispose();
     await running.clock.dispose();
     await running.engine.close();
     running.clockFile.close();
@@ -702,6 +894,27 @@ function toOutgoing(topic: string, r: JsonRecordInput, index: number): OutgoingR
     ...(r.timestamp !== undefined ? { timestamp: r.timestamp } : {}),
     ...(r.partition !== undefined ? { partition: r.partition } : {}),
   };
+}
+
+/** Generated records through one idempotent acks=all producer, acknowledged when this resolves. */
+async function produceGenerated(producer: ProducerCore, records: GeneratedRecord[]): Promise<void> {
+  const byTopic = new Map<string, OutgoingRecord[]>();
+  for (const r of records) {
+    let list = byTopic.get(r.topic);
+    if (!list) byTopic.set(r.topic, (list = []));
+    list.push({
+      key: serializeKey(r.key),
+      value: serializeValue(r.value),
+      timestamp: r.timestamp,
+      headers: r.headers ? serializeHeaders(r.headers) : [],
+    });
+  }
+  const acks: Array<Promise<unknown>> = [];
+  for (const [topic, list] of byTopic) acks.push(...(await producer.send(topic, list)));
+  const settled = Promise.all(acks);
+  settled.catch(() => {});
+  await producer.flush();
+  await settled;
 }
 
 function checkOffset(topic: string, partition: number, offset: number): void {
@@ -763,6 +976,15 @@ export const API_METHODS = [
   "setSpeed",
   "now",
   "resetWorkspace",
+  "roll",
+  "cleanTopic",
+  "runRetention",
+  "cleanableRanges",
+  "locateRecord",
+  "startGenerator",
+  "updateGenerator",
+  "stopGenerator",
+  "listGenerators",
 ] as const satisfies ReadonlyArray<keyof EngineApi>;
 
 // Every method of EngineApi must be in API_METHODS, or seamSafe would drop it.
