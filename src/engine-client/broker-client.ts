@@ -12,8 +12,19 @@ import type { PartitionAppendResult } from "../../workers/broker/partition";
 import { fromSeamError } from "../../workers/protocol/seam-error";
 
 export type {
+  CleanableRange,
+  CleanerEvent,
+  CleanReport,
   ClockState,
   CreateTopicInput,
+  GeneratorInput,
+  GeneratorKind,
+  GeneratorSettings,
+  GeneratorStatus,
+  PartitionCleanableRange,
+  RecordLocation,
+  RemovalReason,
+  RemovedRecord,
   EngineApi,
   EngineState,
   EngineStatus,
@@ -26,6 +37,8 @@ export type {
   TopicSummary,
 } from "../../workers/engine/engine-api";
 export type { PartitionDescription, TopicDescription } from "../../workers/broker/broker";
+export type { SegmentInfo } from "../../workers/log/partition-log";
+export type { TopicConfigEntry } from "../../workers/protocol/topic-config";
 export type { BrokerEvent } from "../../workers/broker/broker-events";
 export { KafkaError, isKafkaError } from "../../workers/protocol/errors";
 
