@@ -40,6 +40,51 @@ export interface StoredRecord {
   headers: RecordHeader[];
 }
 
+export interface MemberRequest {
+  groupId: string;
+  /** The scenario's name for the consumer; it is also its client.id. */
+  memberId: string;
+}
+
+export interface JoinRequest extends MemberRequest {
+  topics: string[];
+  /** range, roundrobin, sticky or cooperative-sticky (default: Kafka's range, cooperative-sticky list). */
+  assignor?: string;
+  /** Consumer config by Kafka's names (auto.offset.reset, enable.auto.commit, session.timeout.ms, …). */
+  config?: Record<string, string | number | boolean>;
+}
+
+export interface PollRequest extends MemberRequest {
+  /** At most this many records (default max.poll.records). */
+  max?: number;
+}
+
+export interface CommitRequest extends MemberRequest {
+  /** "topic-partition" → offset; absent = the member's current positions. */
+  offsets?: Record<string, number>;
+}
+
+export interface SeekRequest extends MemberRequest {
+  /** "topic-partition". */
+  partition: string;
+  /** An offset, the log start, the end, or the first record at or after a time. */
+  offset: number | "earliest" | "latest" | { timestamp: number };
+}
+
+/** One consumer group, as `--groups` prints it. */
+export interface GroupSummary {
+  group: string;
+  /** Kafka's state name: Empty, PreparingRebalance, CompletingRebalance, Stable, Dead. */
+  state: string;
+  generation: number;
+  /** Member (client id) → partitions as "topic-partition". */
+  assignments: Record<string, string[]>;
+  /** "topic-partition" → committed offset. */
+  committed: Record<string, number>;
+  /** "topic-partition" → end offset minus committed offset. */
+  lag: Record<string, number>;
+}
+
 export interface EnginePort {
   createTopic(spec: TopicSpec): Promise<void>;
   hasTopic(name: string): boolean;
@@ -54,5 +99,19 @@ export interface EnginePort {
   restart(): Promise<void>;
   /** Every record still in the topic (data records only), by partition then offset. */
   readAll(topic: string): Promise<StoredRecord[]>;
+  /** A consumer joins a group; the rebalance it causes completes before this resolves. */
+  join(req: JoinRequest): Promise<void>;
+  /** A consumer closes: commits if auto commit is on, sends LeaveGroup; the group rebalances. */
+  leave(req: MemberRequest): Promise<void>;
+  /** A consumer stops heartbeating; it is evicted after session.timeout.ms of `advance`. */
+  crash(req: MemberRequest): Promise<void>;
+  /** The member's next records (markers and, for read_committed, aborted records never appear). */
+  poll(req: PollRequest): Promise<StoredRecord[]>;
+  /** commitSync; resolves to the offsets committed. */
+  commit(req: CommitRequest): Promise<Record<string, number>>;
+  /** Moves the member's position on one of its partitions; resolves to the new position. */
+  seek(req: SeekRequest): Promise<number>;
+  /** Every group the broker knows, sorted by group id. */
+  describeGroups(): Promise<GroupSummary[]>;
   close(): Promise<void>;
 }

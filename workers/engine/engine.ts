@@ -17,7 +17,20 @@ import { VirtualClock } from "../runtime/clock";
 import { SeededRandom } from "../runtime/random";
 import { VirtualScheduler } from "../runtime/scheduler";
 import type { Storage } from "../storage/storage";
-import type { EnginePort, ProduceOptions, ProduceRecord, StoredRecord, TopicSpec } from "./engine-port";
+import { EngineConsumers, type ConsumerView } from "./engine-consumers";
+import type {
+  CommitRequest,
+  EnginePort,
+  GroupSummary,
+  JoinRequest,
+  MemberRequest,
+  PollRequest,
+  ProduceOptions,
+  ProduceRecord,
+  SeekRequest,
+  StoredRecord,
+  TopicSpec,
+} from "./engine-port";
 
 export interface EngineOptions {
   storage: Storage;
@@ -39,6 +52,7 @@ export class Engine implements EnginePort {
   private readonly producers = new Map<string, ProducerCore>();
   private readonly initializedTransactional = new WeakSet<ProducerCore>();
   private readonly options: EngineOptions;
+  private readonly consumers: EngineConsumers;
 
   private constructor(options: EngineOptions, scheduler: VirtualScheduler, broker: Broker) {
     this.options = options;
@@ -46,6 +60,7 @@ export class Engine implements EnginePort {
     this.scheduler = scheduler;
     this.random = new SeededRandom(options.seed ?? 0x5eed);
     this.brokerInstance = broker;
+    this.consumers = new EngineConsumers(() => this.brokerInstance, scheduler);
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
@@ -55,6 +70,7 @@ export class Engine implements EnginePort {
       scheduler,
       ...(options.broker ? { config: options.broker } : {}),
       ...(options.listener ? { listener: options.listener } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
     return new Engine(options, scheduler, broker);
   }
@@ -153,8 +169,13 @@ export class Engine implements EnginePort {
     await this.settle();
   }
 
-  /** Wait until the broker's background work and every producer's sends are done. */
+  /**
+   * Wait until the broker's background work is done and every consumer group is at rest: a
+   * session timeout that fell due has been acted on and its rebalance completed.
+   */
   async settle(): Promise<void> {
+    await this.broker.idle();
+    await this.consumers.settleAll();
     await this.broker.idle();
   }
 
@@ -168,12 +189,14 @@ export class Engine implements EnginePort {
 
   /** Shut the broker down and start a new one from the same storage: what a crash-free restart does. */
   async restart(): Promise<void> {
+    this.consumers.stopAll();
     await this.broker.shutdown();
     this.brokerInstance = await Broker.start({
       storage: this.storage,
       scheduler: this.scheduler,
       ...(this.options.broker ? { config: this.options.broker } : {}),
       ...(this.options.listener ? { listener: this.options.listener } : {}),
+      ...(this.options.seed !== undefined ? { seed: this.options.seed } : {}),
     });
   }
 
@@ -199,7 +222,43 @@ export class Engine implements EnginePort {
     return out;
   }
 
+  // ---- consumer groups ----
+
+  join(req: JoinRequest): Promise<void> {
+    return this.consumers.join(req);
+  }
+
+  leave(req: MemberRequest): Promise<void> {
+    return this.consumers.leave(req);
+  }
+
+  crash(req: MemberRequest): Promise<void> {
+    return this.consumers.crash(req);
+  }
+
+  poll(req: PollRequest): Promise<StoredRecord[]> {
+    return this.consumers.poll(req);
+  }
+
+  commit(req: CommitRequest): Promise<Record<string, number>> {
+    return this.consumers.commit(req);
+  }
+
+  seek(req: SeekRequest): Promise<number> {
+    return this.consumers.seek(req);
+  }
+
+  async describeGroups(): Promise<GroupSummary[]> {
+    return this.consumers.describeGroups();
+  }
+
+  /** Each consumer's own view: generation, assignment and positions (for views and tests). */
+  describeConsumers(groupId?: string): ConsumerView[] {
+    return this.consumers.describeConsumers(groupId);
+  }
+
   async close(): Promise<void> {
+    this.consumers.stopAll();
     await this.broker.shutdown();
   }
 }
