@@ -462,8 +462,13 @@ export class KsqlParser extends EmbeddedActionsParser {
         },
         {
           ALT: (): A.Describe => {
-            const name = this.SUBRULE1(this.sourceName);
             let extended = false;
+            // ksqlDB writes EXTENDED after the name; the form before it is accepted too.
+            this.OPTION1(() => {
+              this.CONSUME1(EXTENDED);
+              extended = true;
+            });
+            const name = this.SUBRULE1(this.sourceName);
             this.OPTION(() => {
               this.CONSUME(EXTENDED);
               extended = true;
