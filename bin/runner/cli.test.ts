@@ -218,27 +218,31 @@ describe("runs on the real engine", () => {
     expect(second.stdout.trim().split("\n").map((l) => JSON.parse(l).value)).toEqual(["V1", "V2"]);
   });
 
-  it("refuses, before running anything, the verbs this version cannot run", async () => {
+  it("runs consumer groups: poll lines for each poll step, then one --groups line per group", async () => {
     const r = await streamlab(
       "run",
       scenarioFile({
         version: 1,
+        clock: { start: 1000 },
         topics: [orders],
         steps: [
-          { produce: { topic: "orders", records: [{ value: 1 }] } },
-          { join: { groupId: "g1", memberId: "m1", topics: ["orders"] } },
-          { poll: { groupId: "g1", memberId: "m1" } },
+          { produce: { topic: "orders", records: [{ key: "a", value: 1, partition: 0 }, { key: "b", value: "two", partition: 0 }, { key: "c", value: 3, partition: 2 }] } },
+          { join: { groupId: "g1", memberId: "m1", topics: ["orders"], assignor: "range", config: { "auto.offset.reset": "earliest", "enable.auto.commit": false } } },
+          { join: { groupId: "g1", memberId: "m2", topics: ["orders"], assignor: "range", config: { "auto.offset.reset": "earliest", "enable.auto.commit": false } } },
+          { poll: { groupId: "g1", memberId: "m1", max: 1 } },
+          { commit: { groupId: "g1", memberId: "m1" } },
+          { poll: { groupId: "g1", memberId: "m2" } },
         ],
       }),
       "--groups",
     );
     expect(r).toEqual({
-      code: 2,
-      stdout: "",
-      stderr:
-        'steps[1]: the "join" verb is not supported by this version of the runner\n' +
-        'steps[2]: the "poll" verb is not supported by this version of the runner\n' +
-        "--groups: consumer groups are not supported by this version of the runner\n",
+      code: 0,
+      stdout:
+        '{"poll":{"groupId":"g1","memberId":"m1"},"topic":"orders","partition":0,"offset":0,"timestamp":1000,"key":"a","value":1}\n' +
+        '{"poll":{"groupId":"g1","memberId":"m2"},"topic":"orders","partition":2,"offset":0,"timestamp":1000,"key":"c","value":3}\n' +
+        '{"group":"g1","state":"Stable","generation":2,"assignments":{"m1":["orders-0","orders-1"],"m2":["orders-2"]},"committed":{"orders-0":1,"orders-1":0},"lag":{"orders-0":1,"orders-1":0}}\n',
+      stderr: "",
     });
   });
 

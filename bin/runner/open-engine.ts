@@ -21,5 +21,6 @@ export async function openEngine(setup: EngineSetup): Promise<EnginePort> {
     mkdirSync(setup.dataDir, { recursive: true });
     storage = new NodeFsStorage(setup.dataDir);
   }
-  return createEngine({ storage, clockStart: setup.clockStart });
+  // SCENARIO.md: rebalances complete within the step that causes them, as in Kafka's own tests.
+  return createEngine({ storage, clockStart: setup.clockStart, broker: { groupInitialRebalanceDelayMs: 0 } });
 }

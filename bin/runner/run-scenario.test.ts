@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import type { EnginePort, ProduceOptions, ProduceRecord, StoredRecord, TopicSpec } from "../../workers/engine/engine-port";
+import type {
+  CommitRequest,
+  EnginePort,
+  GroupSummary,
+  JoinRequest,
+  MemberRequest,
+  PollRequest,
+  ProduceOptions,
+  ProduceRecord,
+  SeekRequest,
+  StoredRecord,
+  TopicSpec,
+} from "../../workers/engine/engine-port";
 import { KafkaError } from "../../workers/protocol/errors";
 import { runScenario, type RunOptions } from "./run-scenario";
 import { parseScenario } from "./scenario";
@@ -12,6 +24,9 @@ class RecordingEngine implements EnginePort {
   readonly calls: string[] = [];
   readonly topics = new Map<string, { partitions: number; records: StoredRecord[] }>();
   now = 0;
+  /** What successive polls return. */
+  readonly polls: StoredRecord[][] = [];
+  groups: GroupSummary[] = [];
 
   constructor(existing: Record<string, number> = {}) {
     for (const [name, partitions] of Object.entries(existing)) this.topics.set(name, { partitions, records: [] });
@@ -62,6 +77,31 @@ class RecordingEngine implements EnginePort {
   }
   async close(): Promise<void> {
     this.calls.push("close");
+  }
+  async join(req: JoinRequest): Promise<void> {
+    this.calls.push(`join ${JSON.stringify(req)}`);
+  }
+  async leave(req: MemberRequest): Promise<void> {
+    this.calls.push(`leave ${JSON.stringify(req)}`);
+  }
+  async crash(req: MemberRequest): Promise<void> {
+    this.calls.push(`crash ${JSON.stringify(req)}`);
+  }
+  async poll(req: PollRequest): Promise<StoredRecord[]> {
+    this.calls.push(`poll ${JSON.stringify(req)}`);
+    return this.polls.shift() ?? [];
+  }
+  async commit(req: CommitRequest): Promise<Record<string, number>> {
+    this.calls.push(`commit ${JSON.stringify(req)}`);
+    return req.offsets ?? {};
+  }
+  async seek(req: SeekRequest): Promise<number> {
+    this.calls.push(`seek ${JSON.stringify(req)}`);
+    return typeof req.offset === "number" ? req.offset : 0;
+  }
+  async describeGroups(): Promise<GroupSummary[]> {
+    this.calls.push("describeGroups");
+    return this.groups;
   }
 }
 
@@ -186,21 +226,22 @@ describe("failures", () => {
 
 describe("what this runner cannot do yet", () => {
   it("refuses verbs without a handler before running anything, naming each step", async () => {
-    const { outcome, err, engine } = await run({
-      version: 1,
-      topics: [orders],
-      steps: [
-        { produce: { topic: "orders", records: [{ value: 1 }] } },
-        { join: { groupId: "g", memberId: "m", topics: ["orders"] } },
-        { poll: { groupId: "g", memberId: "m" } },
-        { sql: "SELECT 1;" },
-      ],
-    });
+    const { outcome, err, engine } = await run(
+      {
+        version: 1,
+        topics: [orders],
+        steps: [
+          { produce: { topic: "orders", records: [{ value: 1 }] } },
+          { join: { groupId: "g", memberId: "m", topics: ["orders"] } },
+          { poll: { groupId: "g", memberId: "m" } },
+        ],
+      },
+      { handlers: { produce: async () => {} } },
+    );
     expect(outcome.exitCode).toBe(2);
     expect(err).toEqual([
       'steps[1]: the "join" verb is not supported by this version of the runner',
       'steps[2]: the "poll" verb is not supported by this version of the runner',
-      'steps[3]: the "sql" verb is not supported by this version of the runner',
     ]);
     expect(engine.calls).toEqual([]);
   });
@@ -215,11 +256,112 @@ describe("what this runner cannot do yet", () => {
     expect(seen).toEqual(["steps[0]: CREATE STREAM s (x INT) WITH (kafka_topic='s', partitions=1);"]);
   });
 
-  it("refuses --groups and checking groups", async () => {
-    expect((await run({ version: 1 }, { groups: true })).err).toEqual(["--groups: consumer groups are not supported by this version of the runner"]);
-    expect((await run({ version: 1, expect: { groups: { g: {} } } }, { check: true })).err).toEqual([
-      "expect.groups: checking consumer groups is not supported by this version of the runner",
+});
+
+describe("consumer groups", () => {
+  const stored = (partition: number, offset: number, key: string, value: string, timestamp = 5): StoredRecord => ({
+    topic: "orders",
+    partition,
+    offset,
+    timestamp,
+    key: new TextEncoder().encode(key),
+    value: new TextEncoder().encode(value),
+    headers: [],
+  });
+  const summary: GroupSummary = {
+    group: "g1",
+    state: "Stable",
+    generation: 2,
+    assignments: { m2: ["orders-2"], m1: ["orders-1", "orders-0"] },
+    committed: { "orders-1": 4, "orders-0": 5 },
+    lag: { "orders-0": 2, "orders-1": 0 },
+  };
+
+  it("hands each group verb to the engine with the step's arguments", async () => {
+    const { outcome, engine } = await run({
+      version: 1,
+      topics: [orders],
+      steps: [
+        { join: { groupId: "g1", memberId: "m1", topics: ["orders"], assignor: "range", config: { "auto.offset.reset": "earliest" } } },
+        { poll: { groupId: "g1", memberId: "m1", max: 3 } },
+        { poll: { groupId: "g1", memberId: "m1" } },
+        { commit: { groupId: "g1", memberId: "m1" } },
+        { commit: { groupId: "g1", memberId: "m1", offsets: { "orders-0": 5 } } },
+        { seek: { groupId: "g1", memberId: "m1", partition: "orders-1", offset: "earliest" } },
+        { seek: { groupId: "g1", memberId: "m1", partition: "orders-1", offset: { timestamp: 9 } } },
+        { crash: { groupId: "g1", memberId: "m1" } },
+        { leave: { groupId: "g1", memberId: "m2" } },
+      ],
+    });
+    expect(outcome.exitCode).toBe(0);
+    expect(engine.calls).toEqual([
+      'createTopic {"name":"orders","partitions":2,"replicationFactor":1,"config":{"cleanup.policy":"compact"}}',
+      'join {"groupId":"g1","memberId":"m1","topics":["orders"],"assignor":"range","config":{"auto.offset.reset":"earliest"}}',
+      'poll {"groupId":"g1","memberId":"m1","max":3}',
+      'poll {"groupId":"g1","memberId":"m1"}',
+      'commit {"groupId":"g1","memberId":"m1"}',
+      'commit {"groupId":"g1","memberId":"m1","offsets":{"orders-0":5}}',
+      'seek {"groupId":"g1","memberId":"m1","partition":"orders-1","offset":"earliest"}',
+      'seek {"groupId":"g1","memberId":"m1","partition":"orders-1","offset":{"timestamp":9}}',
+      'crash {"groupId":"g1","memberId":"m1"}',
+      'leave {"groupId":"g1","memberId":"m2"}',
     ]);
+  });
+
+  it("prints each polled record as a poll line", async () => {
+    const engine = new RecordingEngine();
+    engine.polls.push([stored(0, 3, "K1", '{"n":1}'), stored(1, 0, "K2", "text")]);
+    const { out } = await run({ version: 1, topics: [orders], steps: [{ join: { groupId: "g1", memberId: "m1", topics: ["orders"] } }, { poll: { groupId: "g1", memberId: "m1" } }] }, {}, engine);
+    expect(out).toEqual([
+      '{"poll":{"groupId":"g1","memberId":"m1"},"topic":"orders","partition":0,"offset":3,"timestamp":5,"key":"K1","value":{"n":1}}',
+      '{"poll":{"groupId":"g1","memberId":"m1"},"topic":"orders","partition":1,"offset":0,"timestamp":5,"key":"K2","value":"text"}',
+    ]);
+  });
+
+  it("--groups prints one line per group after the dumps, members and partitions sorted", async () => {
+    const engine = new RecordingEngine();
+    engine.groups = [summary, { group: "g2", state: "Empty", generation: 0, assignments: {}, committed: {}, lag: {} }];
+    const { out } = await run({ version: 1, topics: [orders], steps: [{ produce: { topic: "orders", records: [{ key: "a", value: 1 }] } }] }, { groups: true, dump: ["orders"] }, engine);
+    expect(out).toEqual([
+      '{"topic":"orders","partition":0,"offset":0,"timestamp":0,"key":"a","value":1}',
+      '{"group":"g1","state":"Stable","generation":2,"assignments":{"m1":["orders-0","orders-1"],"m2":["orders-2"]},"committed":{"orders-0":5,"orders-1":4},"lag":{"orders-0":2,"orders-1":0}}',
+      '{"group":"g2","state":"Empty","generation":0,"assignments":{},"committed":{},"lag":{}}',
+    ]);
+  });
+
+  it("--check compares expect.groups: assignments as sets, and state, generation, committed and lag when given", async () => {
+    const engine = new RecordingEngine();
+    engine.groups = [summary];
+    const pass = await run({ version: 1, expect: { groups: { g1: { state: "Stable", assignments: { m1: ["orders-0", "orders-1"], m2: ["orders-2"] }, lag: { "orders-0": 2, "orders-1": 0 } } } } }, { check: true }, engine);
+    expect(pass.err).toEqual([]);
+    expect(pass.outcome.exitCode).toBe(0);
+
+    const fail = await run(
+      { version: 1, expect: { groups: { g1: { generation: 3, assignments: { m1: ["orders-0"], m3: [] }, committed: { "orders-0": 5 } }, g9: {} } } },
+      { check: true },
+      engine,
+    );
+    expect(fail.outcome.exitCode).toBe(1);
+    expect(fail.err).toEqual([
+      "check failed: 6 differences\n" +
+        "  expect.groups.g1.generation: group \"g1\": generation: expected 3, got 2\n" +
+        '  expect.groups.g1.assignments.m1: group "g1": assignment of member "m1": expected ["orders-0"], got ["orders-0","orders-1"]\n' +
+        '  expect.groups.g1.assignments: group "g1": member "m2" is in the group but not expected (assigned ["orders-2"])\n' +
+        '  expect.groups.g1.assignments.m3: group "g1": member "m3" is not in the group\n' +
+        '  expect.groups.g1.committed.orders-1: group "g1": committed of orders-1: expected nothing, got 4\n' +
+        '  expect.groups.g9: group "g9" does not exist',
+    ]);
+  });
+
+  it("a refused group step stops the run at its path", async () => {
+    const engine = new RecordingEngine();
+    engine.poll = async () => {
+      throw new KafkaError("UNKNOWN_MEMBER_ID", 'poll: member "m9" is not in group "g1" (members: m1)');
+    };
+    const { outcome, err } = await run({ version: 1, steps: [{ poll: { groupId: "g1", memberId: "m9" } }, { advance: { ms: 1 } }] }, {}, engine);
+    expect(outcome.exitCode).toBe(2);
+    expect(err).toEqual(['steps[0].poll: UNKNOWN_MEMBER_ID: poll: member "m9" is not in group "g1" (members: m1)']);
+    expect(engine.calls).not.toContain("advance 1");
   });
 });
 

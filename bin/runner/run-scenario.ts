@@ -10,7 +10,7 @@
 import type { EnginePort } from "../../workers/engine/engine-port";
 import { isKafkaError } from "../../workers/protocol/errors";
 import { checkExpectations, formatDifferences, type Difference } from "./check";
-import { formatDumpLine, printedRecord, type GroupSummary, type PrintedRecord } from "./output";
+import { formatDumpLine, formatGroupLine, printedRecord, type GroupSummary, type PrintedRecord } from "./output";
 import { checkStepTopics, checkTopicExists, type PartitionsOf, type Scenario, type Step } from "./scenario";
 import { childPath, ScenarioError } from "./scenario-error";
 import { STEP_HANDLERS, type StepContext, type StepHandler, type StepHandlers } from "./step-handlers";
@@ -47,17 +47,13 @@ const UNSUPPORTED = "not supported by this version of the runner";
 
 /**
  * What cannot run at all, found before anything happens so that a run never stops half
- * way for want of a feature: verbs without a handler, and group output.
+ * way for want of a feature: verbs without a handler.
  */
-export function unsupportedFeatures(scenario: Scenario, options: Pick<RunOptions, "groups" | "check" | "handlers">): string[] {
+export function unsupportedFeatures(scenario: Scenario, options: Pick<RunOptions, "handlers">): string[] {
   const handlers = options.handlers ?? STEP_HANDLERS;
   const problems: string[] = [];
   for (const step of scenario.steps) {
     if (handlers[step.verb] === undefined) problems.push(`${step.path}: the "${step.verb}" verb is ${UNSUPPORTED}`);
-  }
-  if (options.groups === true) problems.push(`--groups: consumer groups are ${UNSUPPORTED}`);
-  if (options.check === true && scenario.expect?.groups !== undefined) {
-    problems.push(`expect.groups: checking consumer groups is ${UNSUPPORTED}`);
   }
   return problems;
 }
@@ -86,13 +82,16 @@ export async function runScenario(scenario: Scenario, engine: EnginePort, option
     await createTopics(scenario, engine);
     for (const step of scenario.steps) await runStep(step, handlers, ctx, partitionsOf);
     await dumpTopics(options.dump ?? [], engine, partitionsOf, options.out);
+    const wantGroups = options.groups === true || (options.check === true && scenario.expect?.groups !== undefined);
+    const groups: GroupSummary[] = wantGroups ? await engine.describeGroups() : [];
+    if (options.groups === true) for (const g of groups) options.out(formatGroupLine(g));
     if (options.check === true && scenario.expect !== undefined) {
       const topics = new Map<string, PrintedRecord[]>();
       for (const topic of Object.keys(scenario.expect.topics ?? {})) {
         checkTopicExists(childPath("expect.topics", topic), topic, partitionsOf);
         topics.set(topic, (await engine.readAll(topic)).map((r) => printedRecord(r)));
       }
-      const differences = checkExpectations(scenario.expect, { topics, groups: new Map<string, GroupSummary>() });
+      const differences = checkExpectations(scenario.expect, { topics, groups: new Map(groups.map((g) => [g.group, g])) });
       if (differences.length > 0) {
         outcome.differences = differences;
         outcome.exitCode = EXIT_CHECK_FAILED;

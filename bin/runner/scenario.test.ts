@@ -194,7 +194,9 @@ describe("invalid scenarios are reported at their JSON path", () => {
     ["commit of a missing partition", withSteps({ commit: { groupId: "g", memberId: "m", offsets: { "orders-0": 1, "orders-7": 1 } } }), 'steps[0].commit.offsets.orders-7: topic "orders" has 3 partitions (0–2), got 7'],
     ["commit of an unknown topic", withSteps({ commit: { groupId: "g", memberId: "m", offsets: { "payments-0": 1 } } }), 'steps[0].commit.offsets.payments-0: no topic "payments"'],
     ["a negative commit", withSteps({ commit: { groupId: "g", memberId: "m", offsets: { "orders-0": -1 } } }), "steps[0].commit.offsets.orders-0: expected an offset (an integer ≥ 0), got -1"],
-    ["seek to a bad offset", withSteps({ seek: { groupId: "g", memberId: "m", partition: "orders-0", offset: "first" } }), 'steps[0].seek.offset: expected an offset (an integer ≥ 0), "earliest" or "latest", got "first"'],
+    ["seek to a bad offset", withSteps({ seek: { groupId: "g", memberId: "m", partition: "orders-0", offset: "first" } }), 'steps[0].seek.offset: expected an offset (an integer ≥ 0), "earliest", "latest" or { "timestamp": ms }, got "first"'],
+    ["seek to a time with a typo", withSteps({ seek: { groupId: "g", memberId: "m", partition: "orders-0", offset: { time: 5 } } }), "steps[0].seek.offset.time: unknown field (expected one of timestamp)"],
+    ["seek to a negative time", withSteps({ seek: { groupId: "g", memberId: "m", partition: "orders-0", offset: { timestamp: -5 } } }), "steps[0].seek.offset.timestamp: expected a timestamp in ms (an integer ≥ 0), got -5"],
     ["seek on an unknown topic", withSteps({ seek: { groupId: "g", memberId: "m", partition: "payments-0", offset: 0 } }), 'steps[0].seek.partition: no topic "payments"'],
     ["restart with fields", withSteps({ restart: { now: true } }), "steps[0].restart.now: unknown field (this object takes no fields)"],
     ["restart as true", withSteps({ restart: true }), "steps[0].restart: expected {}, got true"],
@@ -278,9 +280,11 @@ describe("valid scenarios", () => {
         { seek: { groupId: "g1", memberId: "m1", partition: "orders-2", offset: 7 } },
         { crash: { groupId: "g1", memberId: "m1" } },
         { leave: { groupId: "g1", memberId: "m1" } },
+        { seek: { groupId: "g1", memberId: "m1", partition: "orders-2", offset: { timestamp: 1000 } } },
       ),
     );
-    expect(scenario.steps.map((s) => s.verb)).toEqual(["join", "poll", "commit", "commit", "seek", "seek", "crash", "leave"]);
+    expect(scenario.steps.map((s) => s.verb)).toEqual(["join", "poll", "commit", "commit", "seek", "seek", "crash", "leave", "seek"]);
+    expect(scenario.steps[8]?.args).toEqual({ groupId: "g1", memberId: "m1", partition: "orders-2", offset: { timestamp: 1000 } });
     expect(scenario.steps[0]?.args).toEqual({
       groupId: "g1",
       memberId: "m1",

@@ -99,7 +99,11 @@ export interface CommitStep extends MemberRef {
 export interface SeekStep extends MemberRef {
   /** "topic-partition". */
   partition: string;
-  offset: number | "earliest" | "latest";
+  /**
+   * An offset, "earliest", "latest", or (an extension of the core format) `{ "timestamp": ms }`:
+   * the first record at or after that time, as offsetsForTimes then seek; the end when none is.
+   */
+  offset: number | "earliest" | "latest" | { timestamp: number };
 }
 
 export type RestartStep = Record<string, never>;
@@ -706,9 +710,13 @@ function readSeek(value: unknown, path: string): SeekStep {
       (v, p) => {
         if (v === "earliest" || v === "latest") return v;
         if (typeof v === "number") return OFFSET(v, p);
-        return fail(p, `expected an offset (an integer ≥ 0), "earliest" or "latest", got ${describeValue(v)}`);
+        if (isObject(v)) {
+          onlyFields(v, p, ["timestamp"]);
+          return { timestamp: required(v, "timestamp", p, TIMESTAMP, "a time in ms") };
+        }
+        return fail(p, `expected an offset (an integer ≥ 0), "earliest", "latest" or { "timestamp": ms }, got ${describeValue(v)}`);
       },
-      'an offset, "earliest" or "latest"',
+      'an offset, "earliest", "latest" or { "timestamp": ms }',
     ),
   };
 }

@@ -3,9 +3,10 @@
  * is refused before the run starts (see `unsupportedSteps`), so supporting a new verb is
  * one entry here plus whatever the engine needs for it.
  */
-import type { EnginePort, ProduceOptions, ProduceRecord } from "../../workers/engine/engine-port";
+import type { EnginePort, JoinRequest, ProduceOptions, ProduceRecord } from "../../workers/engine/engine-port";
 import { serializeHeaders, serializeKey, serializeValue } from "../../workers/client/json-serde";
-import type { ProduceStep, ScenarioRecord, StepArgs, StepOf, Verb } from "./scenario";
+import { formatPollLine, printedRecord } from "./output";
+import type { JoinStep, ProduceStep, ScenarioRecord, StepArgs, StepOf, Verb } from "./scenario";
 
 export interface StepContext {
   engine: EnginePort;
@@ -33,10 +34,31 @@ export function toProduceOptions(step: ProduceStep): ProduceOptions {
   return options;
 }
 
+export function toJoinRequest(step: JoinStep): JoinRequest {
+  const request: JoinRequest = { groupId: step.groupId, memberId: step.memberId, topics: [...step.topics] };
+  if (step.assignor !== undefined) request.assignor = step.assignor;
+  if (step.config !== undefined) request.config = step.config;
+  return request;
+}
+
 export const STEP_HANDLERS: StepHandlers = {
   produce: (args, { engine }) => engine.produce(args.topic, args.records.map(toProduceRecord), toProduceOptions(args)),
   advance: (args, { engine }) => engine.advance(args.ms),
   roll: (args, { engine }) => engine.roll(args.topic, args.partition),
   clean: (args, { engine }) => engine.clean(args.topic),
   restart: (_args, { engine }) => engine.restart(),
+  join: (args, { engine }) => engine.join(toJoinRequest(args)),
+  leave: (args, { engine }) => engine.leave({ groupId: args.groupId, memberId: args.memberId }),
+  crash: (args, { engine }) => engine.crash({ groupId: args.groupId, memberId: args.memberId }),
+  poll: async (args, { engine, out }) => {
+    const origin = { groupId: args.groupId, memberId: args.memberId };
+    const records = await engine.poll(args.max === undefined ? origin : { ...origin, max: args.max });
+    for (const r of records) out(formatPollLine(origin, printedRecord(r)));
+  },
+  commit: async (args, { engine }) => {
+    await engine.commit(args.offsets === undefined ? { groupId: args.groupId, memberId: args.memberId } : { groupId: args.groupId, memberId: args.memberId, offsets: args.offsets });
+  },
+  seek: async (args, { engine }) => {
+    await engine.seek({ groupId: args.groupId, memberId: args.memberId, partition: args.partition, offset: args.offset });
+  },
 };
