@@ -99,7 +99,7 @@ export class Decimal {
   setScale(scale: number, mode: RoundingMode = "UNNECESSARY"): Decimal {
     if (scale === this.scale) return this;
     if (scale > this.scale) return new Decimal(this.unscaled * pow10(scale - this.scale), scale);
-    return new Decimal(divRound(this.unscaled, pow10(this.scale - scale), mode), scale);
+    return Decimal.of(divRound(this.unscaled, pow10(this.scale - scale), mode), scale);
   }
 
   private static align(a: Decimal, b: Decimal): [bigint, bigint, number] {
