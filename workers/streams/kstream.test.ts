@@ -51,7 +51,7 @@ describe("stateless KStream operators", () => {
         s.map((k, v) => KeyValue.pair(v, k)).to("swapped");
         s.selectKey((_k, v) => v.length).to("by-length");
         s.mapValues((v) => v.toUpperCase()).to("upper");
-        s.mapValues((k, v) => `${k}:${v}`).to("with-key");
+        s.mapValues((k: string, v: string) => `${k}:${v}`).to("with-key");
         s.flatMap((k, v) => [...v].map((c) => ({ key: `${k}${c}`, value: c }))).to("chars");
         s.flatMapValues((v) => v.split(" ")).to("words");
       },

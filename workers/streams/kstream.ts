@@ -150,7 +150,11 @@ export class KStream<K, V> extends AbstractStream<K, V> {
     return this.child<KR, VR>(name, mapSupplier(mapper) as never, { repartitionRequired: true });
   }
 
-  /** A new value per record: `(value) => …` or `(readOnlyKey, value) => …`. */
+  /**
+   * A new value per record: `(value) => …`, or `(readOnlyKey, value) => …` (Kafka's
+   * ValueMapperWithKey, picked by the function's arity; TypeScript needs the two parameters
+   * annotated in that form, e.g. `(k: string, v: Order) => …`).
+   */
   mapValues<VR>(mapper: ValueMapper<V, VR>, named?: Named): KStream<K, VR>;
   mapValues<VR>(mapper: ValueMapperWithKey<K, V, VR>, named?: Named): KStream<K, VR>;
   mapValues<VR>(mapper: ValueMapper<V, VR> | ValueMapperWithKey<K, V, VR>, named?: Named): KStream<K, VR> {
@@ -274,7 +278,11 @@ export class KStream<K, V> extends AbstractStream<K, V> {
     return new KGroupedStream<K, V>(this.builder, this.name, this.subTopologySourceNodes, g, this.repartitionRequired, this.graphNode);
   }
 
-  /** Windowed stream-stream join, stream-table join, or stream-globalTable join (with a key selector). */
+  /**
+   * Windowed stream-stream join, stream-table join, or stream-globalTable join (with a key
+   * selector). The joiner is `(value, otherValue) => …`, or `(readOnlyKey, value, otherValue) => …`
+   * (ValueJoinerWithKey, picked by arity; annotate its parameters in TypeScript).
+   */
   join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
   join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoinerWithKey<K, V, VO, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
   join<VO, VR>(table: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR>, joined?: Joined<K, V, VO>): KStream<K, VR>;

@@ -137,6 +137,7 @@ export class KTable<K, V> extends AbstractStream<K, V> implements KTableParent<K
     return this.doFilter(predicate, named, materialized, true);
   }
 
+  /** `(value) => …`, or `(readOnlyKey, value) => …` with annotated parameters (ValueMapperWithKey). */
   mapValues<VR>(mapper: ValueMapper<V, VR>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
   mapValues<VR>(mapper: ValueMapperWithKey<K, V, VR>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
   mapValues<VR>(
