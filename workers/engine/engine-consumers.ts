@@ -85,6 +85,28 @@ export class EngineConsumers {
     members.set(req.memberId, { session, crashed: false });
     session.start();
     await this.settleAll();
+    const failure = session.member.error;
+    if (failure) {
+      // The coordinator turned the member away for good: it never became part of the group.
+      members.delete(req.memberId);
+      throw new KafkaError(failure.type, this.joinFailure(req, failure.type, config) ?? failure.message);
+    }
+  }
+
+  private joinFailure(req: JoinRequest, error: string, config: ReturnType<typeof resolveConsumerConfig>): string | undefined {
+    const who = `join of "${req.memberId}" to group "${req.groupId}"`;
+    switch (error) {
+      case "INCONSISTENT_GROUP_PROTOCOL": {
+        const running = this.broker().groups.describeGroup(req.groupId).protocol;
+        return `${who}: it offers ${config[STRATEGY].join(", ")}, but the group's members use ${running ?? "another protocol"}; every member must support one common assignor`;
+      }
+      case "INVALID_SESSION_TIMEOUT":
+        return `${who}: session.timeout.ms=${config["session.timeout.ms"]} is outside the broker's group.min.session.timeout.ms (6000) and group.max.session.timeout.ms (1800000)`;
+      case "FENCED_INSTANCE_ID":
+        return `${who}: group.instance.id "${String(config["group.instance.id"])}" is already used by another member`;
+      default:
+        return undefined;
+    }
   }
 
   /** The member's config: the scenario's, with the ids and the assignor the step gives. */

@@ -78,6 +78,19 @@ describe("join", () => {
     expect(e.hasTopic("nope")).toBe(false);
   });
 
+  it("a member the coordinator turns away is not left in the group", async () => {
+    const { e, group } = await engine();
+    await e.join({ groupId: "g", memberId: "m1", topics: ["t"], assignor: "cooperative-sticky" });
+    expect(await kafkaError(e.join({ groupId: "g", memberId: "m2", topics: ["t"], assignor: "range" }))).toBe(
+      'INCONSISTENT_GROUP_PROTOCOL: join of "m2" to group "g": it offers range, but the group\'s members use cooperative-sticky; every member must support one common assignor',
+    );
+    expect(await kafkaError(e.join({ groupId: "g", memberId: "m3", topics: ["t"], config: { "session.timeout.ms": 1000, "heartbeat.interval.ms": 100 } }))).toBe(
+      'INVALID_SESSION_TIMEOUT: join of "m3" to group "g": session.timeout.ms=1000 is outside the broker\'s group.min.session.timeout.ms (6000) and group.max.session.timeout.ms (1800000)',
+    );
+    expect(await group()).toMatchObject({ state: "Stable", generation: 1, assignments: { m1: ["t-0", "t-1", "t-2", "t-3"] } });
+    expect(await kafkaError(e.poll({ groupId: "g", memberId: "m2" }))).toContain('UNKNOWN_MEMBER_ID: poll: member "m2" is not in group "g" (members: m1)');
+  });
+
   it("a member name already running in the group is refused; ids in config must agree", async () => {
     const { e } = await engine();
     await e.join({ groupId: "g", memberId: "m1", topics: ["t"] });
