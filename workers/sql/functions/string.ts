@@ -4,7 +4,7 @@
  */
 import { KsqlFunctionException } from "../errors";
 import { SqlTypes } from "../types";
-import { scalar, type ScalarFunction } from "./registry";
+import { scalar } from "./registry";
 
 const S = SqlTypes.STRING;
 const I = SqlTypes.INTEGER;
