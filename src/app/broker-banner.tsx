@@ -1,9 +1,9 @@
-import { useBrokerStore } from "../state/broker-store";
+import { useStore } from "../state/store";
 
 /** Says plainly why the broker is not usable here; nothing when it is. */
 export function BrokerBanner() {
-  const connection = useBrokerStore((s) => s.connection);
-  const message = useBrokerStore((s) => s.message);
+  const connection = useStore((s) => s.connection);
+  const message = useStore((s) => s.message);
   if (connection === "ready") return null;
   if (connection === "connecting" || connection === "starting") {
     return (

@@ -1,6 +1,10 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { useBrokerStore } from "../state/broker-store";
+import "@fontsource/ibm-plex-sans/latin-400.css";
+import "@fontsource/ibm-plex-sans/latin-600.css";
+import "@fontsource/ibm-plex-mono/latin-400.css";
+import "@fontsource/ibm-plex-mono/latin-500.css";
+import { useStore } from "../state/store";
 import { App } from "./app";
 import { installDebugHandle } from "./debug-handle";
 import "./app.css";
@@ -14,7 +18,7 @@ createRoot(container).render(
   </StrictMode>,
 );
 
-void useBrokerStore
+void useStore
   .getState()
   .connect()
   .then((client) => {

@@ -1,47 +1,44 @@
-import { useEffect } from "react";
-import { useBrokerStore } from "../state/broker-store";
-import { PauseIcon, PlayIcon, StepIcon } from "./icons";
+import { useStore } from "../state/store";
+import { formatClock, formatDate, formatSpeed } from "./format";
+import { DiskIcon, MoonIcon, PauseIcon, PlayIcon, StepIcon, SunIcon } from "./icons";
+import { SPEED_LADDER, SPEED_PRESETS } from "./speeds";
 
-const SPEEDS = [0.1, 1, 10, 100];
+/** One step of the step button: a tenth of a second of engine time, enough to see one generator tick. */
+export const STEP_MS = 100;
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
-}
-
-/** Virtual time as a wall clock reads: local time of day to the millisecond. */
-export function formatClock(time: number): string {
-  const d = new Date(time);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
-function formatDate(time: number): string {
-  const d = new Date(time);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+function StorageIndicator() {
+  const kind = useStore((s) => s.storageKind);
+  const connection = useStore((s) => s.connection);
+  const persistent = kind === "opfs" || kind === "node-fs";
+  const label = connection !== "ready" ? "storage: —" : persistent ? "saved on this device" : "in memory only";
+  const title =
+    connection !== "ready"
+      ? "The broker is not running in this tab"
+      : persistent
+        ? "Topics and segments are stored in this browser's private file system (OPFS): they survive a reload and a restart"
+        : "This workspace lives in memory: a reload loses it";
+  return (
+    <span className={persistent ? "storage-indicator persistent" : "storage-indicator"} data-testid="storage-indicator" data-kind={kind ?? ""} title={title}>
+      <DiskIcon /> {label}
+    </span>
+  );
 }
 
 export function TopBar() {
-  const clock = useBrokerStore((s) => s.clock);
-  const ready = useBrokerStore((s) => s.connection === "ready");
-  const play = useBrokerStore((s) => s.play);
-  const pause = useBrokerStore((s) => s.pause);
-  const step = useBrokerStore((s) => s.step);
-  const setSpeed = useBrokerStore((s) => s.setSpeed);
+  const clock = useStore((s) => s.clock);
+  const ready = useStore((s) => s.connection === "ready");
+  const play = useStore((s) => s.play);
+  const pause = useStore((s) => s.pause);
+  const step = useStore((s) => s.step);
+  const setSpeed = useStore((s) => s.setSpeed);
+  const theme = useStore((s) => s.theme);
+  const setTheme = useStore((s) => s.setTheme);
+  const openDialog = useStore((s) => s.openDialog);
+  const presentation = useStore((s) => s.presentation);
+  const togglePresentation = useStore((s) => s.togglePresentation);
   const playing = clock?.playing ?? false;
-
-  // Space plays and pauses, unless the user is typing or has a control focused.
-  useEffect(() => {
-    function onKey(event: KeyboardEvent) {
-      if (event.key !== " " || event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target as HTMLElement | null;
-      if (target?.closest("input, select, textarea, button, [contenteditable]")) return;
-      const state = useBrokerStore.getState();
-      if (state.connection !== "ready") return;
-      event.preventDefault();
-      void (state.clock?.playing ? state.pause() : state.play());
-    }
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  const speed = clock?.speed ?? 1;
+  const ladderIndex = SPEED_LADDER.findIndex((s) => Math.abs(s - speed) < 1e-9);
 
   return (
     <header className="top-bar" data-testid="app-header">
@@ -59,33 +56,72 @@ export function TopBar() {
           {playing ? <PauseIcon /> : <PlayIcon />}
           {playing ? "Pause" : "Play"}
         </button>
-        <button type="button" className="icon-button" data-testid="clock-step" disabled={!ready} title="Move time forward by one second" onClick={() => void step(1000)}>
+        <button type="button" className="icon-button" data-testid="clock-step" disabled={!ready} title={`Step: move engine time forward by ${STEP_MS} ms (.)`} onClick={() => void step(STEP_MS)}>
           <StepIcon />
-          +1 s
+          Step
         </button>
         <div className="speeds" role="radiogroup" aria-label="Speed">
-          {SPEEDS.map((speed) => (
+          {SPEED_PRESETS.map((s) => (
             <button
-              key={speed}
+              key={s}
               type="button"
               role="radio"
-              aria-checked={clock?.speed === speed}
-              className={clock?.speed === speed ? "speed active" : "speed"}
-              data-testid={`speed-${speed}`}
+              aria-checked={Math.abs(speed - s) < 1e-9}
+              className={Math.abs(speed - s) < 1e-9 ? "speed active" : "speed"}
+              data-testid={`speed-${s}`}
               disabled={!ready}
-              onClick={() => void setSpeed(speed)}
+              onClick={() => void setSpeed(s)}
             >
-              {speed}×
+              {s}×
             </button>
           ))}
         </div>
+        <label className="speed-slider" title="Speed of engine time against the wall clock ([ and ])">
+          <span className="visually-hidden">Speed</span>
+          <input
+            type="range"
+            min={0}
+            max={SPEED_LADDER.length - 1}
+            step={1}
+            value={ladderIndex < 0 ? 3 : ladderIndex}
+            disabled={!ready}
+            data-testid="speed-slider"
+            aria-valuetext={formatSpeed(speed)}
+            onChange={(e) => void setSpeed(SPEED_LADDER[Number(e.target.value)] ?? 1)}
+          />
+          <span className="num speed-value" data-testid="speed-value">
+            {formatSpeed(speed)}
+          </span>
+        </label>
       </div>
       <div className="clock" title={clock ? `Engine time: ${new Date(clock.now).toISOString()}` : "The engine's clock"}>
-        <span className="clock-date">{clock ? formatDate(clock.now) : ""}</span>
-        <span className="clock-time" data-testid="clock" data-now={clock?.now ?? ""}>
+        <span className="clock-date num">{clock ? formatDate(clock.now) : ""}</span>
+        <span className="clock-time num" data-testid="clock" data-now={clock?.now ?? ""}>
           {clock ? formatClock(clock.now) : "--:--:--.---"}
         </span>
-        <span className="clock-state">{clock ? (playing ? "playing" : "paused") : ""}</span>
+        <span className={playing ? "clock-state playing" : "clock-state"}>{clock ? (playing ? "playing" : "paused") : ""}</span>
+      </div>
+      <div className="top-actions">
+        <StorageIndicator />
+        <button type="button" data-testid="reset-workspace" disabled={!ready} onClick={() => openDialog("reset")} title="Delete every topic and start an empty workspace">
+          Reset workspace
+        </button>
+        <button type="button" className="icon-button" aria-pressed={presentation} onClick={togglePresentation} title="Presentation mode: everything 1.4× larger (p)">
+          Present
+        </button>
+        <button type="button" className="icon-button" data-testid="shortcuts-open" onClick={() => openDialog("shortcuts")} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="theme-toggle"
+          aria-label={theme === "dark" ? "Switch to the light theme" : "Switch to the dark theme"}
+          title={theme === "dark" ? "Light theme" : "Dark theme"}
+          onClick={() => setTheme(theme === "dark" ? "light" : "dark")}
+        >
+          {theme === "dark" ? <SunIcon /> : <MoonIcon />}
+        </button>
       </div>
     </header>
   );

@@ -1,4 +1,5 @@
 import type { PartitionDescription } from "../../engine-client/broker-client";
+import { formatBytes } from "../../app/format";
 
 const EXPLAIN = {
   logStartOffset: "Log start offset: the first offset still in the log; everything before it was deleted by retention (or DeleteRecords).",
@@ -7,29 +8,27 @@ const EXPLAIN = {
   segments: "Segments: the log's files, each named by its base offset (the first offset it holds). New records go to the active segment.",
 };
 
+/** Every partition's offsets and segment files, as numbers. */
 export function PartitionTable({ partitions }: { partitions: PartitionDescription[] }) {
   return (
     <table className="partitions" data-testid="partition-table">
       <thead>
         <tr>
-          <th scope="col">Partition</th>
+          <th scope="col">P</th>
           <th scope="col" className="num" title={EXPLAIN.logStartOffset}>
-            Log start offset
+            Log start
           </th>
           <th scope="col" className="num" title={EXPLAIN.highWatermark}>
-            High watermark
+            HW
           </th>
           <th scope="col" className="num" title={EXPLAIN.logEndOffset}>
-            Log end offset
-          </th>
-          <th scope="col" title={EXPLAIN.segments}>
-            Segments (base offsets)
+            LEO
           </th>
         </tr>
       </thead>
-      <tbody>
-        {partitions.map((p) => (
-          <tr key={p.partition} data-testid={`partition-row-${p.partition}`}>
+      {partitions.map((p) => (
+        <tbody key={p.partition} data-testid={`partition-row-${p.partition}`}>
+          <tr>
             <th scope="row">
               <span className="num">{p.partition}</span>
             </th>
@@ -42,15 +41,17 @@ export function PartitionTable({ partitions }: { partitions: PartitionDescriptio
             <td className="num" data-testid="log-end-offset">
               {p.logEndOffset}
             </td>
-            <td>
-              <ol className="segments" data-testid="segments" aria-label={`Segments of partition ${p.partition}`}>
+          </tr>
+          <tr className="segments-row">
+            <td colSpan={4}>
+              <ol className="segments" data-testid="segments" aria-label={`Segments of partition ${p.partition}`} title={EXPLAIN.segments}>
                 {p.segments.map((s) => (
                   <li
                     key={s.baseOffset}
                     className={s.isActive ? "segment active" : "segment"}
                     data-testid={`segment-${s.baseOffset}`}
                     data-active={s.isActive}
-                    title={`${s.fileName} · offsets ${s.baseOffset}–${Math.max(s.baseOffset, s.nextOffset - 1)} · ${s.sizeInBytes} bytes${s.isActive ? " · active segment (appends go here)" : ""}`}
+                    title={`${s.fileName} · offsets ${s.baseOffset}–${Math.max(s.baseOffset, s.nextOffset - 1)} · ${formatBytes(s.sizeInBytes)}${s.isActive ? " · active segment (appends go here)" : " · closed"}`}
                   >
                     <span className="num">{s.baseOffset}</span>
                     {s.isActive && <span className="segment-tag">active</span>}
@@ -59,8 +60,8 @@ export function PartitionTable({ partitions }: { partitions: PartitionDescriptio
               </ol>
             </td>
           </tr>
-        ))}
-      </tbody>
+        </tbody>
+      ))}
     </table>
   );
 }
