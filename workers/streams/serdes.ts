@@ -1,3 +1,4 @@
+import { readInt64BE, utf8Cached, writeInt64BE } from "./bytes";
 import { StreamsException } from "./errors";
 import { SessionWindow, SlidingWindow, TimeWindow, Windowed, type Window } from "./windowed";
 
@@ -54,8 +55,9 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
  * exactly as the runner prints it.
  */
 function jsonOrStringSerialize(data: unknown): Uint8Array {
-  if (typeof data === "string") return encoder.encode(data);
+  if (typeof data === "string") return utf8Cached(data);
   if (data instanceof Uint8Array) return data;
+  if (typeof data === "number") return utf8Cached(JSON.stringify(data));
   return encoder.encode(JSON.stringify(data));
 }
 
@@ -86,7 +88,7 @@ export const Serdes = {
   String(): Serde<string> {
     return serde<string>(
       "String",
-      (s) => encoder.encode(String(s)),
+      (s) => utf8Cached(String(s)),
       (b) => decoder.decode(b),
     );
   },
@@ -97,10 +99,13 @@ export const Serdes = {
       (n) => {
         const v = checkInteger("Long", n, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
         const out = new Uint8Array(8);
-        new DataView(out.buffer).setBigInt64(0, BigInt(v));
+        writeInt64BE(out, 0, v);
         return out;
       },
-      (b) => Number(fixedSize("Long", b, 8).getBigInt64(0)),
+      (b) => {
+        fixedSize("Long", b, 8);
+        return readInt64BE(b, 0);
+      },
     );
   },
   Integer(): Serde<number> {
@@ -153,13 +158,8 @@ export const Serdes = {
 
 export const DEFAULT_SERDE: Serde<unknown> = Serdes.JsonOrString();
 
-function writeLong(out: Uint8Array, pos: number, n: number): void {
-  new DataView(out.buffer, out.byteOffset, out.byteLength).setBigInt64(pos, BigInt(n));
-}
-
-function readLong(data: Uint8Array, pos: number): number {
-  return Number(new DataView(data.buffer, data.byteOffset, data.byteLength).getBigInt64(pos));
-}
+const writeLong = writeInt64BE;
+const readLong = readInt64BE;
 
 /** Which binary layout a windowed key uses on the wire. */
 export type WindowKind = "time" | "session";

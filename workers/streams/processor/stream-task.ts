@@ -265,21 +265,26 @@ export class StreamTask {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof StreamsException && e.origin) throw e;
-      const o = this.origin(node.def.name);
-      throw new StreamsException(
-        `Exception caught in process. taskId=${o.taskId}, processor=${o.processor}, topic=${String(o.topic)}, partition=${o.partition}, offset=${o.offset}, error=${errorMessage(e)}`,
-        e,
-        o,
-      );
+      throw this.wrapError(node, e);
     }
+  }
+
+  /** The first node an error passes through names it; outer nodes pass it on unchanged. */
+  private wrapError(node: RuntimeNode, e: unknown): unknown {
+    if (e instanceof StreamsException && e.origin) return e;
+    const o = this.origin(node.def.name);
+    return new StreamsException(
+      `Exception caught in process. taskId=${o.taskId}, processor=${o.processor}, topic=${String(o.topic)}, partition=${o.partition}, offset=${o.offset}, error=${errorMessage(e)}`,
+      e,
+      o,
+    );
   }
 
   /** @internal Runs one node on a record (sources forward, processors process, sinks write). */
   runNode(node: RuntimeNode, record: Record<unknown, unknown>): void {
     node.processed++;
     if (this.options.listener) this.options.listener({ type: "node-processed", taskId: this.id, node: node.def.name, total: node.processed });
-    this.withNode(node, () => {
+    try {
       const def = node.def;
       if (def.kind === "source") {
         for (const child of node.children) this.runNode(child, record);
@@ -288,7 +293,9 @@ export class StreamTask {
       } else {
         this.write(def, record);
       }
-    });
+    } catch (e) {
+      throw this.wrapError(node, e);
+    }
   }
 
   private write(def: SinkNodeDef, record: Record<unknown, unknown>): void {

@@ -79,9 +79,21 @@ export class SortedMap<V> {
   }
 }
 
+const idCache = new WeakMap<Uint8Array, string>();
+
 /** Bytes as a string of char codes 0..255, so string order equals unsigned byte order. */
 export function bytesToId(bytes: Uint8Array | null): string {
   if (bytes === null) return "";
+  // Cached serializations hand out the same array for the same key: remember its id.
+  const known = idCache.get(bytes);
+  if (known !== undefined) return known;
+  const id = computeId(bytes);
+  idCache.set(bytes, id);
+  return id;
+}
+
+function computeId(bytes: Uint8Array): string {
+  if (bytes.length <= 64) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let s = "";
   for (let i = 0; i < bytes.length; i += 4096) {
     s += String.fromCharCode(...bytes.subarray(i, i + 4096));

@@ -1,3 +1,4 @@
+import { readInt64BE, writeInt64BE } from "../bytes";
 import { KeyValue } from "../key-value";
 import type { Serde } from "../serdes";
 
@@ -93,13 +94,13 @@ export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimest
       if (data === null) return null;
       const valueBytes = inner.serialize(topic, data.value()) ?? new Uint8Array(0);
       const out = new Uint8Array(8 + valueBytes.length);
-      new DataView(out.buffer).setBigInt64(0, BigInt(data.timestamp()));
+      writeInt64BE(out, 0, data.timestamp());
       out.set(valueBytes, 8);
       return out;
     },
     deserialize(topic, data) {
       if (data === null) return null as unknown as ValueAndTimestamp<V>;
-      const ts = Number(new DataView(data.buffer, data.byteOffset, data.byteLength).getBigInt64(0));
+      const ts = readInt64BE(data, 0);
       return ValueAndTimestamp.make(inner.deserialize(topic, data.subarray(8)), ts) as ValueAndTimestamp<V>;
     },
   };
@@ -156,9 +157,7 @@ export function kv<K, V>(key: K, value: V): KeyValue<K, V> {
   return new KeyValue(key, value);
 }
 
-export function writeLongBE(out: Uint8Array, pos: number, n: number): void {
-  new DataView(out.buffer, out.byteOffset, out.byteLength).setBigInt64(pos, BigInt(n));
-}
+export const writeLongBE = writeInt64BE;
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
