@@ -25,10 +25,12 @@ interface Timer {
 /**
  * A scheduler whose time moves only through {@link advance}: due tasks run in time order,
  * with the clock set to each task's due time while it runs, so a run is reproducible.
+ * Timers sit in a binary heap ordered by (time, insertion order): heartbeats of many
+ * consumers over simulated days mean hundreds of thousands of timers.
  */
 export class VirtualScheduler implements Scheduler {
   readonly clock: VirtualClock;
-  private timers: Timer[] = [];
+  private heap: Timer[] = [];
   private seq = 0;
 
   constructor(clock: VirtualClock = new VirtualClock()) {
@@ -37,7 +39,7 @@ export class VirtualScheduler implements Scheduler {
 
   at(time: number, task: () => void): Cancel {
     const timer: Timer = { time, seq: this.seq++, task, cancelled: false };
-    this.timers.push(timer);
+    this.push(timer);
     return () => {
       timer.cancelled = true;
     };
@@ -63,9 +65,8 @@ export class VirtualScheduler implements Scheduler {
 
   /** Earliest pending due time, or undefined when nothing is scheduled. */
   nextDue(): number | undefined {
-    let next: number | undefined;
-    for (const t of this.timers) if (!t.cancelled && (next === undefined || t.time < next)) next = t.time;
-    return next;
+    this.dropCancelledTop();
+    return this.heap[0]?.time;
   }
 
   /** Run every task due at or before now. */
@@ -82,26 +83,56 @@ export class VirtualScheduler implements Scheduler {
   private runUntil(target: number): number {
     let ran = 0;
     for (;;) {
-      const due = this.popEarliest(target);
-      if (!due) break;
-      if (due.time > this.clock.now()) this.clock.set(due.time);
-      due.task();
+      this.dropCancelledTop();
+      const top = this.heap[0];
+      if (!top || top.time > target) break;
+      this.pop();
+      if (top.time > this.clock.now()) this.clock.set(top.time);
+      top.task();
       ran++;
     }
     if (target > this.clock.now()) this.clock.set(target);
     return ran;
   }
 
-  private popEarliest(limit: number): Timer | undefined {
-    this.timers = this.timers.filter((t) => !t.cancelled);
-    let bestIdx = -1;
-    for (let i = 0; i < this.timers.length; i++) {
-      const t = this.timers[i]!;
-      if (t.time > limit) continue;
-      const b = bestIdx < 0 ? undefined : this.timers[bestIdx]!;
-      if (!b || t.time < b.time || (t.time === b.time && t.seq < b.seq)) bestIdx = i;
+  private dropCancelledTop(): void {
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+  }
+
+  private static before(a: Timer, b: Timer): boolean {
+    return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  }
+
+  private push(timer: Timer): void {
+    const h = this.heap;
+    h.push(timer);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!VirtualScheduler.before(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
     }
-    if (bestIdx < 0) return undefined;
-    return this.timers.splice(bestIdx, 1)[0];
+  }
+
+  private pop(): Timer | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length > 0 && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && VirtualScheduler.before(h[l]!, h[m]!)) m = l;
+        if (r < h.length && VirtualScheduler.before(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
   }
 }
