@@ -59,6 +59,9 @@ function emitDeclarations(root, entry) {
     rootDir: root,
     outDir: VIRTUAL,
     noEmitOnError: false,
+    // Engine code is platform-free: without @types/node the program is half the size, and
+    // a Node type leaking into the API fails the unresolved-name check below.
+    types: [],
   };
   const program = ts.createProgram({ rootNames: [join(root, entry)], options });
   const files = new Map();

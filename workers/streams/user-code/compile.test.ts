@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileTopology, moduleUrlFor } from "./compile";
 import { errorsOf, formatDiagnostic } from "./diagnostic";
-import { nodeLibFiles } from "./lib-files.node";
+import { nodeLibFiles } from "./node-lib-files";
 
 const libs = nodeLibFiles();
 const compile = (source: string, applicationId = "app") => compileTopology(applicationId, source, libs);

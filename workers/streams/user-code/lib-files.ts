@@ -1,7 +1,7 @@
 /**
  * The standard library a topology is type-checked against: TypeScript's ES2022 lib files,
  * by file name. The texts come from the typescript package, read from disk in Node
- * (`lib-files.node.ts`) and bundled as raw strings for the browser (`lib-files.browser.ts`);
+ * (`node-lib-files.ts`) and bundled as raw strings for the browser (`browser-lib-files.ts`);
  * the compiler itself only sees this map, so it runs unchanged on both.
  */
 export type LibFiles = ReadonlyMap<string, string>;

@@ -3,7 +3,7 @@ import * as dsl from "../index";
 import { StreamsBuilder, TopologyTestDriver } from "../index";
 import { compileTopology } from "./compile";
 import { TopologyLoadError, loadTopologyFactory } from "./load";
-import { nodeLibFiles } from "./lib-files.node";
+import { nodeLibFiles } from "./node-lib-files";
 import { formatUserError, mapStack } from "./map-stack";
 
 const libs = nodeLibFiles();

@@ -1,5 +1,5 @@
 // The Node half of the lib-text seam: reads the lib files from the installed typescript
-// package. The browser half (lib-files.browser.ts) bundles the same files as raw strings.
+// package. The browser half (browser-lib-files.ts) bundles the same files as raw strings.
 // eslint-disable-next-line no-restricted-imports -- this module exists to read files in Node
 import { readFileSync } from "node:fs";
 // eslint-disable-next-line no-restricted-imports -- resolves the typescript package's folder

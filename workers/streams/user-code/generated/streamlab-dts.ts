@@ -993,6 +993,7 @@ export const STREAMLAB_DTS = `declare module "streamlab" {
       /** Keeps rows matching the predicate; a row that stops matching is deleted downstream (tombstone). */
       filter(predicate: Predicate<K, V>, named?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V>;
       filterNot(predicate: Predicate<K, V>, named?: Named | Materialized<K, V>, materialized?: Materialized<K, V>): KTable<K, V>;
+      /** \`(value) => …\`, or \`(readOnlyKey, value) => …\` with annotated parameters (ValueMapperWithKey). */
       mapValues<VR>(mapper: ValueMapper<V, VR>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
       mapValues<VR>(mapper: ValueMapperWithKey<K, V, VR>, named?: Named | Materialized<K, VR>, materialized?: Materialized<K, VR>): KTable<K, VR>;
       /** The table's changelog as a stream: one record per update (deletes as null values). */
@@ -1216,7 +1217,11 @@ export const STREAMLAB_DTS = `declare module "streamlab" {
       selectKey<KR>(mapper: KeyValueMapper<K, V, KR>, named?: Named): KStream<KR, V>;
       /** A new key and value per record (\`KeyValue.pair(k, v)\` or \`{ key, value }\`). */
       map<KR, VR>(mapper: KeyValueMapper<K, V, KeyValueLike<KR, VR>>, named?: Named): KStream<KR, VR>;
-      /** A new value per record: \`(value) => …\` or \`(readOnlyKey, value) => …\`. */
+      /**
+       * A new value per record: \`(value) => …\`, or \`(readOnlyKey, value) => …\` (Kafka's
+       * ValueMapperWithKey, picked by the function's arity; TypeScript needs the two parameters
+       * annotated in that form, e.g. \`(k: string, v: Order) => …\`).
+       */
       mapValues<VR>(mapper: ValueMapper<V, VR>, named?: Named): KStream<K, VR>;
       mapValues<VR>(mapper: ValueMapperWithKey<K, V, VR>, named?: Named): KStream<K, VR>;
       /** Zero or more records per record. */
@@ -1238,7 +1243,11 @@ export const STREAMLAB_DTS = `declare module "streamlab" {
       groupBy<KR>(keySelector: KeyValueMapper<K, V, KR>, grouped?: Grouped<KR, V>): KGroupedStream<KR, V>;
       /** Groups by the current key (repartitions only if the key changed upstream). */
       groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V>;
-      /** Windowed stream-stream join, stream-table join, or stream-globalTable join (with a key selector). */
+      /**
+       * Windowed stream-stream join, stream-table join, or stream-globalTable join (with a key
+       * selector). The joiner is \`(value, otherValue) => …\`, or \`(readOnlyKey, value, otherValue) => …\`
+       * (ValueJoinerWithKey, picked by arity; annotate its parameters in TypeScript).
+       */
       join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoiner<V, VO, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
       join<VO, VR>(other: KStream<K, VO>, joiner: ValueJoinerWithKey<K, V, VO, VR>, windows: JoinWindows, streamJoined?: StreamJoined<K, V, VO>): KStream<K, VR>;
       join<VO, VR>(table: KTable<K, VO>, joiner: ValueJoiner<V, VO, VR>, joined?: Joined<K, V, VO>): KStream<K, VR>;
