@@ -22,7 +22,8 @@ import {
   readBack,
   startBenchBroker,
 } from "../shared/broker-load";
-import type { BrokerReply, BrokerRequest, LocalStorageKind, CompactReply, FetchReply, ProduceReply, TimedReply } from "./broker-wire";
+import { TimedStorage, noStorageTimes } from "../shared/timed-storage";
+import type { BrokerReply, BrokerRequest, LocalStorageKind, ProduceStats, CompactReply, FetchReply, ProduceReply, TimedReply } from "./broker-wire";
 import type { DedicatedScope, Endpoint } from "./worker-host";
 
 /** Keeps validateBatch's result alive so the timing loop is not optimised away. */
@@ -30,9 +31,12 @@ let sink = 0;
 
 class BrokerRole {
   private broker: Broker | undefined;
+  private storage: TimedStorage | undefined;
   private memoryBroker: Promise<Broker> | undefined;
   private root = "";
   private localSeq = 0;
+  /** This thread's time on produce requests, from the message arriving to the posted ack. */
+  private busy = { ms: 0, requests: 0, first: 0, last: 0 };
   /** Long polls parked per topic, woken by the next append. */
   private readonly parked = new Map<string, Set<() => void>>();
 
@@ -40,13 +44,25 @@ class BrokerRole {
     endpoint.addEventListener("message", (event) => {
       const request = event.data as BrokerRequest | null;
       if (request === null || typeof request !== "object" || typeof request.id !== "number") return;
+      const started = performance.now();
       this.handle(request).then(
-        ([result, transfer]) => endpoint.postMessage({ id: request.id, ok: true, result } satisfies BrokerReply, transfer),
+        ([result, transfer]) => {
+          endpoint.postMessage({ id: request.id, ok: true, result } satisfies BrokerReply, transfer);
+          if (request.op === "produce") this.countBusy(started, performance.now());
+        },
         (error: unknown) =>
           endpoint.postMessage({ id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies BrokerReply),
       );
     });
     endpoint.start?.();
+  }
+
+  private countBusy(start: number, end: number): void {
+    const b = this.busy;
+    if (b.requests === 0) b.first = start;
+    b.ms += end - start;
+    b.requests++;
+    b.last = end;
   }
 
   private get running(): Broker {
@@ -64,7 +80,8 @@ class BrokerRole {
     switch (r.op) {
       case "start": {
         this.root = r.root;
-        this.broker = await startBenchBroker(await OpfsStorage.open(r.root));
+        this.storage = new TimedStorage(await OpfsStorage.open(r.root));
+        this.broker = await startBenchBroker(this.storage);
         this.broker.subscribe((event) => {
           if (event.type === "records-appended") this.wake(event.topic);
         });
@@ -81,6 +98,13 @@ class BrokerRole {
         const result = await broker.produce(r.topic, 0, new Uint8Array(r.buffer));
         const reply: ProduceReply = { baseOffset: result.baseOffset, lastOffset: result.lastOffset, buffer: r.buffer };
         return [reply, [r.buffer]];
+      }
+      case "produceStats": {
+        const b = this.busy;
+        this.busy = { ms: 0, requests: 0, first: 0, last: 0 };
+        const storage = this.storage?.takeTimes() ?? noStorageTimes();
+        const reply: ProduceStats = { busyMs: b.ms, requests: b.requests, spanMs: b.last - b.first, storage };
+        return [reply, []];
       }
       case "fetch":
         return this.fetch(r.topic, r.offset, r.maxBytes, r.maxWaitMs);

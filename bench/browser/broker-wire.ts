@@ -5,6 +5,7 @@
  * fetch, as DESIGN.md asks of the real data paths.
  */
 import type { RawConfig } from "../../workers/protocol/config-def";
+import type { StorageTimes } from "../shared/timed-storage";
 import type { Endpoint } from "./worker-host";
 
 /** Where in-worker timings run: the broker on OPFS, or a second broker on MemoryStorage beside it. */
@@ -16,6 +17,8 @@ export type BrokerRequest =
   | { op: "createTopic"; id: number; topic: string; config?: RawConfig; on?: LocalStorageKind }
   | { op: "deleteTopic"; id: number; topic: string; on?: LocalStorageKind }
   | { op: "produce"; id: number; topic: string; buffer: ArrayBuffer; on?: LocalStorageKind }
+  /** How long this thread spent on the produce requests since the last call, and resets. */
+  | { op: "produceStats"; id: number }
   | { op: "fetch"; id: number; topic: string; offset: number; maxBytes: number; maxWaitMs: number }
   /** Time a windowed produce inside the broker worker, without messages: the engine's share. */
   | { op: "produceLocal"; id: number; storage: LocalStorageKind; pool: ArrayBuffer[]; requests: number; window: number; repeats: number }
@@ -42,6 +45,16 @@ export interface ProduceReply {
   lastOffset: number;
   /** The request's buffer, back for reuse. */
   buffer: ArrayBuffer;
+}
+
+export interface ProduceStats {
+  /** Summed time from each produce message arriving to its ack being posted. */
+  busyMs: number;
+  requests: number;
+  /** From the first request's arrival to the last ack. */
+  spanMs: number;
+  /** Time in the OPFS files' calls over the same requests. */
+  storage: StorageTimes;
 }
 
 export interface TimedReply {

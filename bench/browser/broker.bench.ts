@@ -31,7 +31,7 @@ import {
 import type { ProduceWorkload, RecordShape } from "../shared/broker-load";
 import { serveBroker } from "./broker-role";
 import { BrokerClient, RpcClient, sharedNow } from "./broker-wire";
-import type { CompactReply, LocalStorageKind, TimedReply } from "./broker-wire";
+import type { CompactReply, LocalStorageKind, ProduceStats, TimedReply } from "./broker-wire";
 import { serveConsumer } from "./consumer-role";
 import type { ConsumerRequest, SeenMessage } from "./consumer-role";
 import { timeIndexedDbPuts, timeRawOpfsWrites } from "./storage-baselines";
@@ -44,6 +44,8 @@ export const roles: WorkerRoles = { broker: serveBroker, consumer: serveConsumer
 const WINDOW = 5;
 const POOL = 16;
 const REPEATS = 3;
+// A read-back takes a fraction of a second; more runs steady its median on a busy machine.
+const FETCH_REPEATS = 5;
 const IDB_PER_TRANSACTION = 1000;
 const BROKER_ROOT = "bench-broker";
 const RAW_DIR = "bench-broker-raw";
@@ -57,7 +59,7 @@ interface Threads {
 let topicSeq = 0;
 
 /** Median cross-worker produce time on a fresh topic per run; the last run's topic is kept for reading back. */
-async function timeProduce(t: Threads, w: ProduceWorkload, pool: ArrayBuffer[], on: LocalStorageKind = "opfs"): Promise<{ ms: number; topic: string }> {
+async function timeProduce(t: Threads, w: ProduceWorkload, pool: ArrayBuffer[], on: LocalStorageKind = "opfs"): Promise<{ ms: number; topic: string; stats: ProduceStats }> {
   let topic = "";
   const ms = await timeMedian(
     () =>
@@ -71,10 +73,13 @@ async function timeProduce(t: Threads, w: ProduceWorkload, pool: ArrayBuffer[], 
         if (topic !== "") await t.broker.call({ op: "deleteTopic", topic, on });
         topic = `produce-${topicSeq++}`;
         await t.broker.call({ op: "createTopic", topic, on });
+        await t.broker.call({ op: "produceStats" });
       },
     },
   );
-  return { ms, topic };
+  // The last run's: the one timed after the others.
+  const stats = await t.broker.call<ProduceStats>({ op: "produceStats" });
+  return { ms, topic, stats };
 }
 
 async function produceLocal(t: Threads, storage: LocalStorageKind, w: ProduceWorkload, pool: ArrayBuffer[]): Promise<TimedReply> {
@@ -130,12 +135,15 @@ async function shapeRows(t: Threads, shape: RecordShape, records: number, option
     raw[key] = await timeRawOpfsWrites(RAW_DIR, pool, w.requests, flush, REPEATS);
   }
 
+  options.progress("raw OPFS writes of the 1 MiB requests, flush each");
+  const rawWide = await timeRawOpfsWrites(RAW_DIR, widePool, wide.requests, "each-write", REPEATS);
+
   options.progress(`IndexedDB puts of ${label}`);
   const idbMs = await timeIndexedDbPuts(`bench-broker-idb-${shape.recordSize}`, w.records, shape.recordSize, IDB_PER_TRANSACTION);
 
   options.progress(`fetch ${label} back in 1 MiB fetches`);
-  const fetchLocal = await t.broker.call<TimedReply>({ op: "readBackLocal", topic: produced.topic, repeats: REPEATS });
-  const fetchRemote = await t.consumer.call<TimedReply>({ op: "readBack", topic: produced.topic, repeats: REPEATS });
+  const fetchLocal = await t.broker.call<TimedReply>({ op: "readBackLocal", topic: produced.topic, repeats: FETCH_REPEATS });
+  const fetchRemote = await t.consumer.call<TimedReply>({ op: "readBack", topic: produced.topic, repeats: FETCH_REPEATS });
   await t.broker.call({ op: "deleteTopic", topic: produced.topic });
 
   const rawNever = raw["never"]!;
@@ -162,7 +170,8 @@ async function shapeRows(t: Threads, shape: RecordShape, records: number, option
       notes:
         `${describeWorkload(wide, Math.round(wideBytes / wide.requests))} · ${WINDOW} in flight · one flush per request, i.e. per MiB ` +
         `(the broker has no flush-per-MiB setting: it flushes every request) · ` +
-        `${percent(rawMib.ms * (wideBytes / bytes), wideProduced.ms)} of raw with flush per MiB · ${ratio(wide.records / wideProduced.ms, idbRate)} IndexedDB`,
+        `${percent(rawMib.ms * (wideBytes / bytes), wideProduced.ms)} of raw 16 KiB writes with flush per MiB, ` +
+        `${percent(rawWide.ms, wideProduced.ms)} of raw 1 MiB writes with flush per write · ${ratio(wide.records / wideProduced.ms, idbRate)} IndexedDB`,
     }),
     throughputRow(`  baseline: raw OPFS writes, same bytes`, {
       ms: rawNever.ms,
@@ -180,7 +189,13 @@ async function shapeRows(t: Threads, shape: RecordShape, records: number, option
       ms: rawMib.ms,
       records: w.records,
       bytes,
-      notes: `${formatCount(rawMib.flushes)} flushes`,
+      notes: `${formatCount(rawMib.flushes)} flushes · ${formatDuration(rawMib.ms / rawMib.flushes)} per MiB committed`,
+    }),
+    throughputRow(`  baseline: raw OPFS writes, 1 MiB writes, flush per write`, {
+      ms: rawWide.ms,
+      records: wide.records,
+      bytes: wideBytes,
+      notes: `the 1 MiB requests' bytes · ${formatCount(rawWide.flushes)} writes and flushes · ${formatDuration(rawWide.ms / rawWide.flushes)} per MiB committed`,
     }),
     throughputRow(`  baseline: IndexedDB puts, ${shape.label}`, {
       ms: idbMs,
@@ -188,6 +203,8 @@ async function shapeRows(t: Threads, shape: RecordShape, records: number, option
       bytes: w.records * shape.recordSize,
       notes: `${IDB_PER_TRANSACTION} puts per transaction · durability "default" · one run`,
     }),
+    { name: "  profile: broker thread per 16 KiB request", notes: busyNotes(produced.stats) },
+    { name: "  profile: broker thread per 1 MiB request", notes: busyNotes(wideProduced.stats) },
     throughputRow(`  profile: same produce via the broker worker, memory`, {
       ms: viaMemory.ms,
       records: w.records,
@@ -225,6 +242,18 @@ async function shapeRows(t: Threads, shape: RecordShape, records: number, option
       notes: `${formatCount(fetchRemote.operations)} fetches · ${formatDuration(fetchRemote.ms / fetchRemote.operations)}/fetch · one at a time over a MessageChannel, bytes transferred`,
     }),
   ];
+}
+
+/** Where the broker thread's time per produce request went, in the timed run itself. */
+function busyNotes(stats: ProduceStats): string {
+  const per = (ms: number) => formatDuration(ms / stats.requests);
+  const io = stats.storage;
+  const rest = stats.busyMs - io.flushMs - io.writeMs;
+  return (
+    `busy ${per(stats.busyMs)} of ${per(stats.spanMs)} wall time (${percent(stats.busyMs, stats.spanMs)}), message in → ack posted: ` +
+    `OPFS flush ${per(io.flushMs)} (${Number((io.flushes / stats.requests).toPrecision(2))}/request) · ` +
+    `OPFS write ${per(io.writeMs)} (${Number((io.writes / stats.requests).toPrecision(2))} calls) · engine and messages ${per(rest)}`
+  );
 }
 
 /** Offset of the consumer's shared clock from this worker's, from the ping with the shortest round trip. */

@@ -28,6 +28,8 @@ import {
   workloadBytes,
 } from "../shared/broker-load";
 import type { ProduceWorkload, RecordShape } from "../shared/broker-load";
+import { TimedStorage } from "../shared/timed-storage";
+import type { StorageTimes } from "../shared/timed-storage";
 
 const WINDOW = 5;
 const POOL = 16;
@@ -57,7 +59,7 @@ function backends(quick: boolean): Backend[] {
 let topicSeq = 0;
 
 /** Median produce time of the workload on a fresh topic per run; the last run's topic is left for read-back. */
-async function timeProduce(broker: Broker, w: ProduceWorkload, repeats: number): Promise<{ ms: number; bytes: number; topic: string }> {
+async function timeProduce(broker: Broker, storage: TimedStorage, w: ProduceWorkload, repeats: number): Promise<{ ms: number; bytes: number; topic: string; io: StorageTimes }> {
   const pool = requestPool(w, POOL);
   const bytes = workloadBytes(w, pool);
   let topic = "";
@@ -73,27 +75,31 @@ async function timeProduce(broker: Broker, w: ProduceWorkload, repeats: number):
         if (topic !== "") await broker.deleteTopic(topic);
         topic = `produce-${topicSeq++}`;
         await createBenchTopic(broker, topic);
+        storage.takeTimes();
       },
     },
   );
-  return { ms, bytes, topic };
+  // The last run's: the one timed after the others.
+  return { ms, bytes, topic, io: storage.takeTimes() };
 }
 
-async function shapeRows(backend: Backend, broker: Broker, shape: RecordShape, records: number, options: BenchOptions): Promise<Row[]> {
+async function shapeRows(backend: Backend, broker: Broker, storage: TimedStorage, shape: RecordShape, records: number, options: BenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
   let last: { topic: string } | undefined;
   for (const batchesPerRequest of [1, 64]) {
     const w = produceWorkload(shape, records, batchesPerRequest);
     options.progress(`${backend.label}: produce ${formatCount(w.records)} × ${shape.label}, ${batchesPerRequest} batch(es) per request`);
     const repeats = backend.produceRepeats(w);
-    const { ms, bytes, topic } = await timeProduce(broker, w, repeats);
+    const { ms, bytes, topic, io } = await timeProduce(broker, storage, w, repeats);
     const requestBytes = bytes / w.requests;
     rows.push(
       throughputRow(`${backend.label}: durable produce, ${shape.label} records, ${formatBytes(Math.round(requestBytes))} requests`, {
         ms,
         records: w.records,
         bytes,
-        notes: `${describeWorkload(w, Math.round(requestBytes))} · ${WINDOW} in flight · flush per request · ${formatDuration(ms / w.requests)}/request${repeats === 1 ? " · one run" : ""}`,
+        notes:
+          `${describeWorkload(w, Math.round(requestBytes))} · ${WINDOW} in flight · flush per request · ${formatDuration(ms / w.requests)}/request, ` +
+          `last run's storage calls per request: flush ${formatDuration(io.flushMs / w.requests)}, writes ${formatDuration(io.writeMs / w.requests)}${repeats === 1 ? " · one run" : ""}`,
       }),
     );
     if (last) await broker.deleteTopic(last.topic);
@@ -151,10 +157,11 @@ async function run(options: BenchOptions): Promise<Row[]> {
   const list = backends(options.quick);
   try {
     for (const backend of list) {
-      const broker = await startBenchBroker(backend.storage());
+      const storage = new TimedStorage(backend.storage());
+      const broker = await startBenchBroker(storage);
       try {
-        rows.push(...(await shapeRows(backend, broker, SMALL_RECORDS, 1_000_000 / scale, options)));
-        rows.push(...(await shapeRows(backend, broker, KIB_RECORDS, 200_000 / scale, options)));
+        rows.push(...(await shapeRows(backend, broker, storage, SMALL_RECORDS, 1_000_000 / scale, options)));
+        rows.push(...(await shapeRows(backend, broker, storage, KIB_RECORDS, 200_000 / scale, options)));
         rows.push(await compactionRow(backend, broker, options.quick ? 200_000 : 1_000_000, 10_000, options));
       } finally {
         await broker.shutdown();
