@@ -365,11 +365,10 @@ export class KStream<K, V> extends AbstractStream<K, V> {
     rightOuter: boolean,
   ): KStream<K, VR> {
     const sj = streamJoined ?? StreamJoined.with<K, V, VO>();
-    let thisStream: KStream<K, V> = this;
+    const thisStream: KStream<K, V> = this.repartitionRequired
+      ? this.repartitionForJoin(sj.name === undefined ? this.name : `${sj.name}-left`, sj.keySerde, sj.valueSerde)
+      : this;
     let other: KStream<K, VO> = otherStream;
-    if (thisStream.repartitionRequired) {
-      thisStream = thisStream.repartitionForJoin(sj.name === undefined ? thisStream.name : `${sj.name}-left`, sj.keySerde, sj.valueSerde);
-    }
     if (other.repartitionRequired) {
       other = other.repartitionForJoin(sj.name === undefined ? other.name : `${sj.name}-right`, sj.keySerde, sj.otherValueSerde);
     }

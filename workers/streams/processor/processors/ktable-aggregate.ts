@@ -31,20 +31,23 @@ export class KTableAggregateSupplier<K, V, VA> implements KTableSupplier<K, VA> 
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     const ops = this.ops;
     return new (class extends ContextualProcessor<K, Change<V>, K, Change<VA>> {
+      constructor(private readonly self: KTableAggregateSupplier<K, V, VA>) {
+        super();
+      }
+
       private store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
 
       override init(context: ProcessorContext<K, Change<VA>>): void {
         super.init(context);
-        this.store = context.getStateStore(self.storeName);
+        this.store = context.getStateStore(this.self.storeName);
       }
 
       process(record: Record<K, Change<V>>): void {
         const key = record.key();
         if (key === null || key === undefined) {
-          throw new StreamsException(`Record key for KTable ${ops.kind} operator with state ${self.storeName} should not be null.`);
+          throw new StreamsException(`Record key for KTable ${ops.kind} operator with state ${this.self.storeName} should not be null.`);
         }
         const change = record.value();
         const old = this.store.get(key);
@@ -75,8 +78,8 @@ export class KTableAggregateSupplier<K, V, VA> implements KTableSupplier<K, VA> 
           newAgg = intermediate;
         }
         this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp));
-        this.context().forward(record.withValue(new Change<VA>(newAgg, self.sendOldValues ? oldAgg : null, change.isLatest)).withTimestamp(newTimestamp));
+        this.context().forward(record.withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null, change.isLatest)).withTimestamp(newTimestamp));
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }

@@ -49,13 +49,16 @@ export class KTableSourceSupplier<K, V> implements KTableSupplier<K, V> {
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     return new (class extends ContextualProcessor<K, V, K, Change<V>> {
+      constructor(private readonly self: KTableSourceSupplier<K, V>) {
+        super();
+      }
+
       private store: TimestampedStore<K, V> | undefined;
 
       override init(context: ProcessorContext<K, Change<V>>): void {
         super.init(context);
-        if (self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, V>>(self.queryableName);
+        if (this.self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, V>>(this.self.queryableName);
       }
 
       process(record: Record<K, V>): void {
@@ -69,9 +72,9 @@ export class KTableSourceSupplier<K, V> implements KTableSupplier<K, V> {
         }
         const old = ValueAndTimestamp.getValueOrNull(this.store.get(record.key()));
         this.store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
-        this.context().forward(record.withValue(new Change<V>(record.value(), self.sendOldValues ? old : null)));
+        this.context().forward(record.withValue(new Change<V>(record.value(), this.self.sendOldValues ? old : null)));
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }
 
@@ -121,24 +124,27 @@ export class KTableFilterSupplier<K, V> implements KTableSupplier<K, V> {
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     return new (class extends ContextualProcessor<K, Change<V>, K, Change<V>> {
+      constructor(private readonly self: KTableFilterSupplier<K, V>) {
+        super();
+      }
+
       private store: TimestampedStore<K, V> | undefined;
 
       override init(context: ProcessorContext<K, Change<V>>): void {
         super.init(context);
-        if (self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, V>>(self.queryableName);
+        if (this.self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, V>>(this.self.queryableName);
       }
 
       process(record: Record<K, Change<V>>): void {
         const change = record.value();
-        const newValue = self.compute(record.key(), change.newValue);
-        const oldValue = self.sendOldValues ? self.compute(record.key(), change.oldValue) : null;
-        if (self.sendOldValues && oldValue === null && newValue === null) return;
+        const newValue = this.self.compute(record.key(), change.newValue);
+        const oldValue = this.self.sendOldValues ? this.self.compute(record.key(), change.oldValue) : null;
+        if (this.self.sendOldValues && oldValue === null && newValue === null) return;
         this.store?.put(record.key(), ValueAndTimestamp.make(newValue, record.timestamp()));
         this.context().forward(record.withValue(new Change(newValue, oldValue, change.isLatest)));
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }
 
@@ -184,26 +190,29 @@ export class KTableMapValuesSupplier<K, V, VR> implements KTableSupplier<K, VR> 
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     return new (class extends ContextualProcessor<K, Change<V>, K, Change<VR>> {
+      constructor(private readonly self: KTableMapValuesSupplier<K, V, VR>) {
+        super();
+      }
+
       private store: TimestampedStore<K, VR> | undefined;
 
       override init(context: ProcessorContext<K, Change<VR>>): void {
         super.init(context);
-        if (self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, VR>>(self.queryableName);
+        if (this.self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, VR>>(this.self.queryableName);
       }
 
       process(record: Record<K, Change<V>>): void {
         const change = record.value();
-        const newValue = self.compute(record.key(), change.newValue);
+        const newValue = this.self.compute(record.key(), change.newValue);
         let oldValue: VR | null = null;
-        if (self.sendOldValues) {
-          oldValue = this.store ? ValueAndTimestamp.getValueOrNull(this.store.get(record.key())) : self.compute(record.key(), change.oldValue);
+        if (this.self.sendOldValues) {
+          oldValue = this.store ? ValueAndTimestamp.getValueOrNull(this.store.get(record.key())) : this.self.compute(record.key(), change.oldValue);
         }
         this.store?.put(record.key(), ValueAndTimestamp.make(newValue, record.timestamp()));
         this.context().forward(record.withValue(new Change(newValue, oldValue, change.isLatest)));
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }
 

@@ -39,9 +39,12 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     const windows = this.windows;
     return new (class extends ContextualProcessor<K, V, Windowed<K>, Change<VA>> {
+      constructor(private readonly self: KStreamSessionWindowAggregateSupplier<K, V, VA>) {
+        super();
+      }
+
       private store!: SessionStore<K, VA>;
       private observedStreamTime = -1;
       private lastEmitWindowCloseTime = -1;
@@ -50,16 +53,16 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
 
       override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
         super.init(context);
-        this.store = context.getStateStore<SessionStore<K, VA>>(self.storeName);
+        this.store = context.getStateStore<SessionStore<K, VA>>(this.self.storeName);
         this.throttle = new EmitThrottle(Number(asInternal(context).config(EMIT_INTERVAL_MS_WINDOWED_AGGREGATION, 0)));
       }
 
       private forwardUpdate(record: Record<K, V>, key: Windowed<K>, oldAgg: VA | null, newAgg: VA | null): void {
-        if (self.emitStrategy.type === "ON_WINDOW_CLOSE") return;
+        if (this.self.emitStrategy.type === "ON_WINDOW_CLOSE") return;
         this.context().forward(
           record
             .withKey(key)
-            .withValue(new Change<VA>(newAgg, self.sendOldValues ? oldAgg : null))
+            .withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null))
             .withTimestamp(key.window().end()),
         );
       }
@@ -77,10 +80,10 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
         const merged: Array<KeyValue<Windowed<K>, VA>> = [];
         let start = timestamp;
         let end = timestamp;
-        let agg = self.initializer();
+        let agg = this.self.initializer();
         for (const session of this.store.findSessions(key, timestamp - windows.inactivityGap(), timestamp + windows.inactivityGap())) {
           merged.push(session);
-          agg = self.merger(key, agg, session.value);
+          agg = this.self.merger(key, agg, session.value);
           start = Math.min(start, session.key.window().start());
           end = Math.max(end, session.key.window().end());
         }
@@ -116,7 +119,7 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
               });
             }
           }
-          agg = self.aggregator(key, record.value(), agg);
+          agg = this.self.aggregator(key, record.value(), agg);
           const sessionKey = new Windowed(key, new SessionWindow(start, end));
           this.store.put(sessionKey, agg);
           this.forwardUpdate(record, sessionKey, null, agg);
@@ -125,7 +128,7 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
             this.tracker.update(ctx, key, mergedBounds, agg);
           }
         }
-        if (self.emitStrategy.type === "ON_WINDOW_CLOSE") this.maybeForwardFinalResults(record, closeTime, ctx);
+        if (this.self.emitStrategy.type === "ON_WINDOW_CLOSE") this.maybeForwardFinalResults(record, closeTime, ctx);
         this.tracker.advance(ctx, closeTime);
       }
 
@@ -142,7 +145,7 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
         }
         this.lastEmitWindowCloseTime = closeTime;
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }
 

@@ -45,12 +45,15 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     const d = this.windows.timeDifferenceMs();
     const grace = this.windows.gracePeriodMs();
     const windowAt = (start: number) => new SlidingWindow(start, start + d);
 
     return new (class extends ContextualProcessor<K, V, Windowed<K>, Change<VA>> {
+      constructor(private readonly self: KStreamSlidingWindowAggregateSupplier<K, V, VA>) {
+        super();
+      }
+
       private store!: WindowStore<K, VT<VA>>;
       private observedStreamTime = -1;
       private lastEmitWindowCloseTime = -1;
@@ -59,7 +62,7 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
 
       override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
         super.init(context);
-        this.store = context.getStateStore<WindowStore<K, VT<VA>>>(self.storeName);
+        this.store = context.getStateStore<WindowStore<K, VT<VA>>>(this.self.storeName);
         this.throttle = new EmitThrottle(Number(asInternal(context).config(EMIT_INTERVAL_MS_WINDOWED_AGGREGATION, 0)));
       }
 
@@ -80,7 +83,7 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
         if (ts < d) {
           this.processEarly(record, closeTime);
         } else {
-          if (self.emitStrategy.type === "ON_WINDOW_CLOSE") this.maybeForwardFinalResults(record, closeTime, ctx);
+          if (this.self.emitStrategy.type === "ON_WINDOW_CLOSE") this.maybeForwardFinalResults(record, closeTime, ctx);
           this.processReverse(record, closeTime);
         }
         this.tracker.advance(ctx, closeTime);
@@ -165,7 +168,7 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
           this.createPreviousRecordRightWindow(previousRecordTimestamp + 1, record, closeTime);
         }
         if (combined === null) {
-          this.updateWindowAndForward(windowAt(0), ValueAndTimestamp.make(self.initializer(), ts), record, closeTime);
+          this.updateWindowAndForward(windowAt(0), ValueAndTimestamp.make(this.self.initializer(), ts), record, closeTime);
         } else {
           this.updateWindowAndForward(windowAt(0), combined.value, record, closeTime);
         }
@@ -190,7 +193,7 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
         }
         if (!leftWinAlreadyCreated) {
           const leftNotEmpty = previousRecordTimestamp !== null && ts - d <= previousRecordTimestamp;
-          const seed = leftNotEmpty ? ValueAndTimestamp.make(leftWinAgg!.value(), ts) : ValueAndTimestamp.make(self.initializer(), ts);
+          const seed = leftNotEmpty ? ValueAndTimestamp.make(leftWinAgg!.value(), ts) : ValueAndTimestamp.make(this.self.initializer(), ts);
           this.updateWindowAndForward(windowAt(ts - d), seed, record, closeTime);
         }
         if (!rightWinAlreadyCreated && rightWinAgg !== null && rightWinAgg.timestamp() > ts) {
@@ -205,14 +208,14 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
       }
 
       private createPreviousRecordRightWindow(start: number, record: Record<K, V>, closeTime: number): void {
-        this.updateWindowAndForward(windowAt(start), ValueAndTimestamp.make(self.initializer(), record.timestamp()), record, closeTime);
+        this.updateWindowAndForward(windowAt(start), ValueAndTimestamp.make(this.self.initializer(), record.timestamp()), record, closeTime);
       }
 
       private updateWindowAndForward(window: SlidingWindow, vt: VT<VA> | null, record: Record<K, V>, closeTime: number): void {
         const ctx = asInternal(this.context());
         if (window.end() >= closeTime) {
           const oldAgg = ValueAndTimestamp.getValueOrNull(vt);
-          const newAgg = self.aggregator(record.key(), record.value(), oldAgg);
+          const newAgg = this.self.aggregator(record.key(), record.value(), oldAgg);
           const newTimestamp = oldAgg === null ? record.timestamp() : Math.max(record.timestamp(), vt!.timestamp());
           this.store.put(record.key(), ValueAndTimestamp.make(newAgg, newTimestamp), window.start());
           this.forwardUpdate(record, window, oldAgg, newAgg, newTimestamp);
@@ -228,11 +231,11 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
           ctx.emitEvent({ type: "window-update", taskId: ctx.taskId(), node: ctx.nodeName(), key: record.key(), window: bounds, value: newAgg, timestamp });
           this.tracker.update(ctx, record.key(), bounds, newAgg);
         }
-        if (self.emitStrategy.type === "ON_WINDOW_CLOSE") return;
+        if (this.self.emitStrategy.type === "ON_WINDOW_CLOSE") return;
         this.context().forward(
           record
             .withKey(new Windowed(record.key(), window))
-            .withValue(new Change<VA>(newAgg, self.sendOldValues ? oldAgg : null))
+            .withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null))
             .withTimestamp(timestamp),
         );
       }
@@ -254,6 +257,6 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
         }
         this.lastEmitWindowCloseTime = closeTime;
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }

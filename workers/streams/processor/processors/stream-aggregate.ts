@@ -35,13 +35,16 @@ export class KStreamAggregateSupplier<K, V, VA> implements KTableSupplier<K, VA>
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     return new (class extends ContextualProcessor<K, V, K, Change<VA>> {
+      constructor(private readonly self: KStreamAggregateSupplier<K, V, VA>) {
+        super();
+      }
+
       private store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
 
       override init(context: ProcessorContext<K, Change<VA>>): void {
         super.init(context);
-        this.store = context.getStateStore(self.storeName);
+        this.store = context.getStateStore(this.self.storeName);
       }
 
       process(record: Record<K, V>): void {
@@ -55,17 +58,17 @@ export class KStreamAggregateSupplier<K, V, VA> implements KTableSupplier<K, VA>
         const oldAgg = ValueAndTimestamp.getValueOrNull(old);
         let newAgg: VA;
         let newTimestamp: number;
-        if (self.reducer) {
-          newAgg = oldAgg === null ? (value as unknown as VA) : (self.reducer(oldAgg as unknown as V, value) as unknown as VA);
+        if (this.self.reducer) {
+          newAgg = oldAgg === null ? (value as unknown as VA) : (this.self.reducer(oldAgg as unknown as V, value) as unknown as VA);
           newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
         } else {
-          const base = oldAgg === null ? self.initializer!() : oldAgg;
+          const base = oldAgg === null ? this.self.initializer!() : oldAgg;
           newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
-          newAgg = self.aggregator!(key, value, base);
+          newAgg = this.self.aggregator!(key, value, base);
         }
         this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp));
-        this.context().forward(record.withValue(new Change<VA>(newAgg, self.sendOldValues ? oldAgg : null)).withTimestamp(newTimestamp));
+        this.context().forward(record.withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null)).withTimestamp(newTimestamp));
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }

@@ -30,7 +30,8 @@ export function streamTableJoinSupplier<K, V, KT, VT, VR>(opts: {
           const value = record.value();
           const nullKey = key === null || key === undefined;
           const nullValue = value === null || value === undefined;
-          const mappedKey = nullKey && !opts.leftJoin ? null : nullKey ? null : opts.keyMapper(key, value);
+          // As in Kafka, the key mapper sees every record (a global-table key may come from the value).
+          const mappedKey = opts.keyMapper(key, value);
           const keepNullKey = opts.leftJoin && nullKey && !nullValue;
           if (!keepNullKey && (mappedKey === null || mappedKey === undefined || nullValue)) {
             asInternal(this.context()).recordDropped("null-key-or-value", { key, timestamp: record.timestamp() });

@@ -59,16 +59,19 @@ export class KTableSuppressSupplier<K, V> implements KTableSupplier<K, V> {
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     const config = this.suppressed.bufferConfig;
     const finalResults = this.suppressed.kind === "untilWindowCloses";
     return new (class extends ContextualProcessor<K, Change<V>, K, Change<V>> {
+      constructor(private readonly self: KTableSuppressSupplier<K, V>) {
+        super();
+      }
+
       private buffer!: TimeOrderedKeyValueBuffer<K, V>;
       private observedStreamTime = -1;
 
       override init(context: ProcessorContext<K, Change<V>>): void {
         super.init(context);
-        this.buffer = context.getStateStore<TimeOrderedKeyValueBuffer<K, V>>(self.storeName);
+        this.buffer = context.getStateStore<TimeOrderedKeyValueBuffer<K, V>>(this.self.storeName);
       }
 
       process(record: Record<K, Change<V>>): void {
@@ -91,7 +94,7 @@ export class KTableSuppressSupplier<K, V> implements KTableSupplier<K, V> {
       }
 
       private enforceConstraints(): void {
-        const expiryTime = this.observedStreamTime - self.suppressDurationMs;
+        const expiryTime = this.observedStreamTime - this.self.suppressDurationMs;
         this.buffer.evictWhile(
           () => this.buffer.minTimestamp() <= expiryTime,
           (r) => this.emit(r),
@@ -122,6 +125,6 @@ export class KTableSuppressSupplier<K, V> implements KTableSupplier<K, V> {
           ctx.setRecordContext(saved);
         }
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }

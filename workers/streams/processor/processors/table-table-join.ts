@@ -74,9 +74,12 @@ export class TableTableJoinSupplier<K, V1, V2, VR> implements KTableSupplier<K, 
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     const otherView = this.otherTable.valueGetterSupplier();
     return new (class extends ContextualProcessor<K, Change<V1>, K, Change<VR>> {
+      constructor(private readonly self: TableTableJoinSupplier<K, V1, V2, VR>) {
+        super();
+      }
+
       private readonly other: KTableValueGetter<K, V2> = otherView.get();
 
       override init(context: ProcessorContext<K, Change<VR>>): void {
@@ -96,35 +99,35 @@ export class TableTableJoinSupplier<K, V1, V2, VR> implements KTableSupplier<K, 
         let newValue: VR | null = null;
         let oldValue: VR | null = null;
         let ts: number;
-        switch (self.kind) {
+        switch (this.self.kind) {
           case "inner":
             if (other === null) return;
             ts = Math.max(record.timestamp(), otherVt!.timestamp());
-            if (change.newValue !== null) newValue = self.joiner(change.newValue, other);
-            if (self.sendOldValues && change.oldValue !== null) oldValue = self.joiner(change.oldValue, other);
+            if (change.newValue !== null) newValue = this.self.joiner(change.newValue, other);
+            if (this.self.sendOldValues && change.oldValue !== null) oldValue = this.self.joiner(change.oldValue, other);
             break;
           case "left":
             if (other === null && change.newValue === null && change.oldValue === null) return;
             ts = Math.max(record.timestamp(), other === null ? -1 : otherVt!.timestamp());
-            if (change.newValue !== null) newValue = self.joiner(change.newValue, other);
-            if (self.sendOldValues && change.oldValue !== null) oldValue = self.joiner(change.oldValue, other);
+            if (change.newValue !== null) newValue = this.self.joiner(change.newValue, other);
+            if (this.self.sendOldValues && change.oldValue !== null) oldValue = this.self.joiner(change.oldValue, other);
             break;
           case "right":
             if (other === null) return;
             ts = Math.max(record.timestamp(), otherVt!.timestamp());
-            newValue = self.joiner(change.newValue, other);
-            if (self.sendOldValues) oldValue = self.joiner(change.oldValue, other);
+            newValue = this.self.joiner(change.newValue, other);
+            if (this.self.sendOldValues) oldValue = this.self.joiner(change.oldValue, other);
             break;
           case "outer":
             if (other === null && change.newValue === null && change.oldValue === null) return;
             ts = other === null ? record.timestamp() : Math.max(record.timestamp(), otherVt!.timestamp());
-            if (other !== null || change.newValue !== null) newValue = self.joiner(change.newValue, other);
-            if (self.sendOldValues && (other !== null || change.oldValue !== null)) oldValue = self.joiner(change.oldValue, other);
+            if (other !== null || change.newValue !== null) newValue = this.self.joiner(change.newValue, other);
+            if (this.self.sendOldValues && (other !== null || change.oldValue !== null)) oldValue = this.self.joiner(change.oldValue, other);
             break;
         }
         this.context().forward(record.withValue(new Change<VR>(newValue, oldValue, change.isLatest)).withTimestamp(ts));
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }
 
@@ -150,20 +153,23 @@ export class TableTableJoinMergerSupplier<K, VR> implements KTableSupplier<K, VR
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     return new (class extends ContextualProcessor<K, Change<VR>, K, Change<VR>> {
+      constructor(private readonly self: TableTableJoinMergerSupplier<K, VR>) {
+        super();
+      }
+
       private store: KeyValueStore<K, ValueAndTimestamp<VR>> | undefined;
 
       override init(context: ProcessorContext<K, Change<VR>>): void {
         super.init(context);
-        if (self.queryableName !== undefined) this.store = context.getStateStore<KeyValueStore<K, ValueAndTimestamp<VR>>>(self.queryableName);
+        if (this.self.queryableName !== undefined) this.store = context.getStateStore<KeyValueStore<K, ValueAndTimestamp<VR>>>(this.self.queryableName);
       }
 
       process(record: Record<K, Change<VR>>): void {
         const change = record.value();
         this.store?.put(record.key(), ValueAndTimestamp.make(change.newValue, record.timestamp()));
-        this.context().forward(self.sendOldValues ? record : record.withValue(new Change<VR>(change.newValue, null, change.isLatest)));
+        this.context().forward(this.self.sendOldValues ? record : record.withValue(new Change<VR>(change.newValue, null, change.isLatest)));
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }

@@ -52,9 +52,12 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    const self = this;
     const windows = this.windows;
     return new (class extends ContextualProcessor<K, V, Windowed<K>, Change<VA>> {
+      constructor(private readonly self: KStreamWindowAggregateSupplier<K, V, VA>) {
+        super();
+      }
+
       private store!: WindowStore<K, ValueAndTimestamp<VA>>;
       private observedStreamTime = -1;
       private lastEmitWindowCloseTime = -1;
@@ -63,7 +66,7 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
 
       override init(context: ProcessorContext<Windowed<K>, Change<VA>>): void {
         super.init(context);
-        this.store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(self.storeName);
+        this.store = context.getStateStore<WindowStore<K, ValueAndTimestamp<VA>>>(this.self.storeName);
         this.throttle = new EmitThrottle(Number(asInternal(context).config(EMIT_INTERVAL_MS_WINDOWED_AGGREGATION, 0)));
       }
 
@@ -77,7 +80,7 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
         const timestamp = record.timestamp();
         this.observedStreamTime = Math.max(this.observedStreamTime, timestamp);
         const closeTime = this.observedStreamTime - windows.gracePeriodMs();
-        const onClose = self.emitStrategy.type === "ON_WINDOW_CLOSE";
+        const onClose = this.self.emitStrategy.type === "ON_WINDOW_CLOSE";
         // Closed windows are read before this record's puts can expire them from the store.
         if (onClose) this.maybeForwardFinalResults(record, closeTime, ctx);
         for (const [start, window] of windows.windowsFor(timestamp)) {
@@ -85,15 +88,15 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
           if (window.end() > closeTime) {
             const old = this.store.fetch(key, start);
             const oldAgg = ValueAndTimestamp.getValueOrNull(old);
-            const base = oldAgg === null ? self.initializer() : oldAgg;
+            const base = oldAgg === null ? this.self.initializer() : oldAgg;
             const newTimestamp = oldAgg === null ? timestamp : Math.max(timestamp, old!.timestamp());
-            const newAgg = self.aggregator(key, record.value(), base);
+            const newAgg = this.self.aggregator(key, record.value(), base);
             this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
             if (!onClose) {
               this.context().forward(
                 record
                   .withKey(new Windowed(key, window))
-                  .withValue(new Change<VA>(newAgg, self.sendOldValues ? oldAgg : null))
+                  .withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null))
                   .withTimestamp(newTimestamp),
               );
             }
@@ -134,6 +137,6 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
         }
         this.lastEmitWindowCloseTime = closeTime;
       }
-    })() as unknown as ContextualProcessor<never, never, never, never>;
+    })(this) as unknown as ContextualProcessor<never, never, never, never>;
   }
 }
