@@ -15,6 +15,7 @@ import { MemoryStorage } from "../../workers/storage/memory-storage";
 import { OpfsStorage } from "../../workers/storage/opfs-storage";
 import { timeMedian } from "../harness";
 import {
+  countBatches,
   countRecords,
   createBenchTopic,
   fillCompactedTopic,
@@ -30,6 +31,10 @@ import type { DedicatedScope, Endpoint } from "./worker-host";
 let sink = 0;
 
 class BrokerRole {
+  constructor() {
+    this.tick.port1.onmessage = (event: MessageEvent) => void this.appendGroup(event.data as string);
+  }
+
   private broker: Broker | undefined;
   private storage: TimedStorage | undefined;
   private memoryBroker: Promise<Broker> | undefined;
@@ -37,6 +42,10 @@ class BrokerRole {
   private localSeq = 0;
   /** This thread's time on produce requests, from the message arriving to the posted ack. */
   private busy = { ms: 0, requests: 0, first: 0, last: 0 };
+  /** Coalesced produce requests waiting for their group's append, per topic. */
+  private readonly groups = new Map<string, Array<{ buffer: ArrayBuffer; resolve: (r: ProduceReply) => void; reject: (e: Error) => void }>>();
+  /** Posting to itself queues a task behind the messages that have already arrived. */
+  private readonly tick = new MessageChannel();
   /** Long polls parked per topic, woken by the next append. */
   private readonly parked = new Map<string, Set<() => void>>();
 
@@ -48,7 +57,8 @@ class BrokerRole {
       this.handle(request).then(
         ([result, transfer]) => {
           endpoint.postMessage({ id: request.id, ok: true, result } satisfies BrokerReply, transfer);
-          if (request.op === "produce") this.countBusy(started, performance.now());
+          // A coalesced request's wait for its group is not work; the group's append is counted when it runs.
+          if (request.op === "produce" && request.coalesce !== true) this.countBusy(started, performance.now(), 1);
         },
         (error: unknown) =>
           endpoint.postMessage({ id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies BrokerReply),
@@ -57,11 +67,11 @@ class BrokerRole {
     endpoint.start?.();
   }
 
-  private countBusy(start: number, end: number): void {
+  private countBusy(start: number, end: number, requests: number): void {
     const b = this.busy;
     if (b.requests === 0) b.first = start;
     b.ms += end - start;
-    b.requests++;
+    b.requests += requests;
     b.last = end;
   }
 
@@ -94,6 +104,10 @@ class BrokerRole {
         await (await this.target(r.on)).deleteTopic(r.topic);
         return [null, []];
       case "produce": {
+        if (r.coalesce === true) {
+          const reply = await this.coalesced(r.topic, r.buffer);
+          return [reply, [reply.buffer]];
+        }
         const broker = r.on === "memory" ? await this.target(r.on) : this.running;
         const result = await broker.produce(r.topic, 0, new Uint8Array(r.buffer));
         const reply: ProduceReply = { baseOffset: result.baseOffset, lastOffset: result.lastOffset, buffer: r.buffer };
@@ -136,6 +150,47 @@ class BrokerRole {
         return [null, []];
       }
     }
+  }
+
+  /**
+   * Group commit across requests, done in the worker: the first request of a group posts a
+   * tick to this thread, which runs after the messages already queued; by then every request
+   * that arrived meanwhile has joined the group, and the group is appended as one produce
+   * request (the broker flushes once). Offsets are handed out in arrival order.
+   */
+  private coalesced(topic: string, buffer: ArrayBuffer): Promise<ProduceReply> {
+    return new Promise((resolve, reject) => {
+      let group = this.groups.get(topic);
+      if (group === undefined) {
+        this.groups.set(topic, (group = []));
+        this.tick.port2.postMessage(topic);
+      }
+      group.push({ buffer, resolve, reject });
+    });
+  }
+
+  private async appendGroup(topic: string): Promise<void> {
+    const group = this.groups.get(topic) ?? [];
+    this.groups.delete(topic);
+    const start = performance.now();
+    const combined = new Uint8Array(group.reduce((sum, m) => sum + m.buffer.byteLength, 0));
+    let at = 0;
+    for (const m of group) {
+      combined.set(new Uint8Array(m.buffer), at);
+      at += m.buffer.byteLength;
+    }
+    try {
+      const result = await this.running.produce(topic, 0, combined);
+      let next = result.baseOffset;
+      for (const m of group) {
+        const offsets = countBatches(new Uint8Array(m.buffer)).records;
+        m.resolve({ baseOffset: next, lastOffset: next + offsets - 1, buffer: m.buffer });
+        next += offsets;
+      }
+    } catch (e) {
+      for (const m of group) m.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    this.countBusy(start, performance.now(), group.length);
   }
 
   private async fetch(topic: string, offset: number, maxBytes: number, maxWaitMs: number): Promise<[FetchReply, Transferable[]]> {

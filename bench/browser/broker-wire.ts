@@ -16,7 +16,11 @@ export type BrokerRequest =
   /** `on: "memory"` addresses a second broker on MemoryStorage in the same worker (no storage calls). */
   | { op: "createTopic"; id: number; topic: string; config?: RawConfig; on?: LocalStorageKind }
   | { op: "deleteTopic"; id: number; topic: string; on?: LocalStorageKind }
-  | { op: "produce"; id: number; topic: string; buffer: ArrayBuffer; on?: LocalStorageKind }
+  /**
+   * `coalesce`: the worker holds the request until the messages already queued behind it
+   * have arrived and appends them all as one request (one flush), then acks each.
+   */
+  | { op: "produce"; id: number; topic: string; buffer: ArrayBuffer; on?: LocalStorageKind; coalesce?: boolean }
   /** How long this thread spent on the produce requests since the last call, and resets. */
   | { op: "produceStats"; id: number }
   | { op: "fetch"; id: number; topic: string; offset: number; maxBytes: number; maxWaitMs: number }
@@ -109,8 +113,8 @@ export class RpcClient<Request extends { op: string }> {
 }
 
 export class BrokerClient extends RpcClient<BrokerRequest> {
-  produce(topic: string, buffer: ArrayBuffer, on: LocalStorageKind = "opfs"): Promise<ProduceReply> {
-    return this.call<ProduceReply>({ op: "produce", topic, buffer, on }, [buffer]);
+  produce(topic: string, buffer: ArrayBuffer, how: { on?: LocalStorageKind; coalesce?: boolean } = {}): Promise<ProduceReply> {
+    return this.call<ProduceReply>({ op: "produce", topic, buffer, on: how.on ?? "opfs", coalesce: how.coalesce === true }, [buffer]);
   }
 
   async fetch(topic: string, offset: number, maxBytes: number, maxWaitMs = 0): Promise<{ bytes: Uint8Array; nextOffset: number; highWatermark: number }> {
