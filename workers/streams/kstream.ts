@@ -36,8 +36,8 @@ import {
 } from "./processor/processors/stateless";
 import { joinWindowSupplier, streamStreamJoinSupplier, TimeTrackerSupplier } from "./processor/processors/stream-stream-join";
 import { streamTableJoinSupplier } from "./processor/processors/stream-table-join";
-import { supplierGet, supplierStores, type ProcessorContext, type ProcessorSupplier } from "./processor/processor-context";
-import { Record } from "./record";
+import type { ProcessorSupplier } from "./processor/processor-context";
+import { fixedKeySupplier } from "./processor/processors/process-values";
 import { Stores } from "./state/stores";
 import { OuterJoinStore } from "./state/outer-join-store";
 import { AbstractStoreBuilder } from "./state/stores";
@@ -503,25 +503,7 @@ export class KStream<K, V> extends AbstractStream<K, V> {
     const named = rest[0] instanceof Named ? rest[0] : undefined;
     const stores = rest.filter((r): r is string => typeof r === "string");
     const name = orElseGenerate(this.builder, named, PROCESSVALUES_NAME);
-    const fixedKey: ProcessorSupplier<never, never, never, never> = {
-      get: () => {
-        const inner = supplierGet(supplier);
-        let currentKey: K | undefined;
-        return {
-          init: (ctx: ProcessorContext<K, VOut>) =>
-            inner.init?.({
-              ...bindAll(ctx),
-              forward: (record: Record<unknown, VOut>, childName?: string) => ctx.forward(record.withKey(currentKey as K), childName),
-            } as never),
-          process: (record: Record<K, V>) => {
-            currentKey = record.key();
-            inner.process(record);
-          },
-          close: () => inner.close?.(),
-        } as never;
-      },
-      stores: () => supplierStores(supplier as ProcessorSupplier<never, never, never, never>),
-    };
+    const fixedKey = fixedKeySupplier(supplier) as ProcessorSupplier<never, never, never, never>;
     this.processNode(name, fixedKey, stores);
     return new KStream<K, VOut>(name, this.keySerde, undefined, this.subTopologySourceNodes, this.repartitionRequired, this.lastProcessNode!, this.builder);
   }
@@ -539,21 +521,6 @@ export class KStream<K, V> extends AbstractStream<K, V> {
     this.builder.addGraphNode(this.graphNode, node);
     this.lastProcessNode = node;
   }
-}
-
-/** Copies a context's methods so a wrapper can override one of them. */
-function bindAll(ctx: object): globalThis.Record<string, unknown> {
-  const out: globalThis.Record<string, unknown> = {};
-  let proto: object | null = ctx;
-  while (proto && proto !== Object.prototype) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      if (key === "constructor" || key in out) continue;
-      const v = (ctx as globalThis.Record<string, unknown>)[key];
-      if (typeof v === "function") out[key] = (v as (...args: unknown[]) => unknown).bind(ctx);
-    }
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  return out;
 }
 
 class OuterJoinStoreBuilder extends AbstractStoreBuilder<OuterJoinStore<unknown, unknown, unknown>> {

@@ -171,11 +171,11 @@ export class StreamTask {
     return ctx;
   }
 
-  /** Calls every processor's `init`, children first as Kafka does, so forwards in init reach ready nodes. */
+  /** Creates the processors and calls their `init` in topology order, as Kafka's StreamTask does. */
   init(): void {
     if (this.initialized) return;
     this.initialized = true;
-    const nodes = [...this.nodes.values()].reverse();
+    const nodes = [...this.nodes.values()];
     for (const node of nodes) {
       if (node.def.kind !== "processor") continue;
       node.processor = supplierGet(node.def.supplier) as Processor<unknown, unknown, unknown, unknown>;
