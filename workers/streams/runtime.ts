@@ -20,3 +20,4 @@ export type { ChangelogSink, StateStore, StateStoreContext, StoreUpdate } from "
 export { EMIT_INTERVAL_MS_WINDOWED_AGGREGATION } from "./processor/processors/window-aggregate";
 export { EMIT_INTERVAL_MS_OUTER_JOIN_SPURIOUS_RESULTS_FIX } from "./processor/processors/stream-stream-join";
 export { DEFAULT_SERDE, decodeJsonOrString } from "./serdes";
+export { PartitionGroup } from "./processor/partition-group";
