@@ -36,6 +36,7 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private readonly data = new SortedMap<Entry<K, V>>();
   private context: StateStoreContext | undefined;
   private open = false;
+  private restoring = false;
 
   constructor(
     private readonly storeName: string,
@@ -101,9 +102,18 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return old;
   }
 
+  restore(key: Uint8Array, value: Uint8Array | null, _timestamp: number): void {
+    this.restoring = true;
+    try {
+      this.put(this.keySerde.deserialize(this.storeName, key), value === null ? null : this.valueSerde.deserialize(this.storeName, value));
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   private log(keyBytes: Uint8Array, key: K, value: V | null): void {
     const ctx = this.context;
-    if (!ctx) return;
+    if (!ctx || this.restoring) return;
     const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
     ctx.changelog?.logChange(this.storeName, keyBytes, value === null ? null : this.valueSerde.serialize(this.storeName, value), timestamp);
     ctx.onUpdate?.({

@@ -1,3 +1,4 @@
+import { readInt64BE } from "../bytes";
 import { KeyValue } from "../key-value";
 import type { Serde } from "../serdes";
 import { SortedMap, bytesToId, sortableTime } from "./sorted-map";
@@ -34,6 +35,7 @@ export class OuterJoinStore<K, VL, VR> implements StateStore {
   private readonly data = new SortedMap<Slot<K, VL, VR>>();
   private context: StateStoreContext | undefined;
   private open = false;
+  private restoring = false;
 
   constructor(
     private readonly storeName: string,
@@ -107,9 +109,33 @@ export class OuterJoinStore<K, VL, VR> implements StateStore {
     return this.data.size;
   }
 
+  /** Changelog key: 8-byte timestamp, side byte, key bytes; value: side byte, then the value. */
+  restore(key: Uint8Array, value: Uint8Array | null, _timestamp: number): void {
+    if (key.length < 9) return;
+    const k: TimestampedKeyAndJoinSide<K> = {
+      timestamp: readInt64BE(key, 0),
+      leftSide: key[8] === 1,
+      key: this.keySerde.deserialize(this.storeName, key.subarray(9)),
+    };
+    let v: LeftOrRightValue<VL, VR> | null = null;
+    if (value !== null && value.length > 0) {
+      const leftSide = value[0] === 1;
+      const inner = value.subarray(1);
+      v = leftSide
+        ? { leftSide, left: this.leftSerde.deserialize(this.storeName, inner), right: null }
+        : { leftSide, left: null, right: this.rightSerde.deserialize(this.storeName, inner) };
+    }
+    this.restoring = true;
+    try {
+      this.put(k, v);
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   private log(key: TimestampedKeyAndJoinSide<K>, value: LeftOrRightValue<VL, VR> | null): void {
     const ctx = this.context;
-    if (!ctx) return;
+    if (!ctx || this.restoring) return;
     let valueBytes: Uint8Array | null = null;
     if (value) {
       const inner = value.leftSide ? this.leftSerde.serialize(this.storeName, value.left as VL) : this.rightSerde.serialize(this.storeName, value.right as VR);

@@ -1,3 +1,4 @@
+import { readInt64BE } from "../bytes";
 import { KeyValue } from "../key-value";
 import type { Serde } from "../serdes";
 import { SessionWindow, Windowed } from "../windowed";
@@ -44,6 +45,7 @@ export class InMemorySessionStore<K, AGG> implements SessionStore<K, AGG> {
   private observedStreamTime = -1;
   private context: StateStoreContext | undefined;
   private open = false;
+  private restoring = false;
 
   constructor(
     private readonly storeName: string,
@@ -142,9 +144,23 @@ export class InMemorySessionStore<K, AGG> implements SessionStore<K, AGG> {
     this.log(bytes, sessionKey, null);
   }
 
+  /** Changelog key: key bytes, 8-byte session end, 8-byte session start. */
+  restore(key: Uint8Array, value: Uint8Array | null, _timestamp: number): void {
+    if (key.length < 16) return;
+    const end = readInt64BE(key, key.length - 16);
+    const start = readInt64BE(key, key.length - 8);
+    const sessionKey = new Windowed(this.keySerde.deserialize(this.storeName, key.subarray(0, key.length - 16)), new SessionWindow(start, end));
+    this.restoring = true;
+    try {
+      this.put(sessionKey, value === null ? null : this.valueSerde.deserialize(this.storeName, value));
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   private log(keyBytes: Uint8Array, sessionKey: Windowed<K>, value: AGG | null): void {
     const ctx = this.context;
-    if (!ctx) return;
+    if (!ctx || this.restoring) return;
     const w = sessionKey.window();
     const timestamp = ctx.currentTimestamp();
     ctx.changelog?.logChange(

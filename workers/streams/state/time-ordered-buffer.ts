@@ -1,6 +1,8 @@
+import { readInt64BE } from "../bytes";
 import type { Change } from "../change";
 import { changeSerde } from "../processor/change-serde";
 import type { RecordContext } from "../processor/processor-context";
+import { Headers } from "../record";
 import type { Serde } from "../serdes";
 import { SortedMap, bytesToId, sortableTime } from "./sorted-map";
 import { concatBytes, longBytes, type StateStore, type StateStoreContext } from "./state-store";
@@ -30,6 +32,7 @@ export class TimeOrderedKeyValueBuffer<K, V> implements StateStore {
   private bytes = 0;
   private context: StateStoreContext | undefined;
   private open = false;
+  private restoring = false;
 
   constructor(
     private readonly storeName: string,
@@ -115,9 +118,35 @@ export class TimeOrderedKeyValueBuffer<K, V> implements StateStore {
     }
   }
 
+  /**
+   * Changelog value: 8-byte buffer time, then the change; null once evicted. The record's
+   * own context is not logged, so a restored entry goes out with the changelog record's
+   * timestamp and no headers.
+   */
+  restore(key: Uint8Array, value: Uint8Array | null, timestamp: number): void {
+    const id = bytesToId(key);
+    const k = this.keySerde.deserialize(this.storeName, key);
+    this.restoring = true;
+    try {
+      if (value === null) {
+        const timeKey = this.timeKeyOf.get(id);
+        if (timeKey === undefined) return;
+        const record = this.byTime.delete(timeKey)!;
+        this.timeKeyOf.delete(id);
+        this.bytes -= record.sizeBytes;
+        return;
+      }
+      const bufferTime = readInt64BE(value, 0);
+      const change = changeSerde(this.valueSerde).deserialize(this.storeName, value.subarray(8));
+      this.put(bufferTime, k, change, { topic: null, partition: -1, offset: -1, timestamp, headers: new Headers() });
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   private log(keyBytes: Uint8Array, bufferTime: number, changeBytes: Uint8Array | null): void {
     const ctx = this.context;
-    if (!ctx) return;
+    if (!ctx || this.restoring) return;
     ctx.changelog?.logChange(this.storeName, keyBytes, changeBytes === null ? null : concatBytes(longBytes(Math.max(0, bufferTime)), changeBytes), ctx.currentTimestamp());
   }
 }

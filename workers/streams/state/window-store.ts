@@ -1,3 +1,4 @@
+import { readInt64BE } from "../bytes";
 import { KeyValue } from "../key-value";
 import type { Serde } from "../serdes";
 import { TimeWindow, Windowed, type Window } from "../windowed";
@@ -59,6 +60,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private seqnum = 0;
   private context: StateStoreContext | undefined;
   private open = false;
+  private restoring = false;
 
   constructor(
     private readonly storeName: string,
@@ -150,9 +152,25 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     this.log(keyBytes, key, value ?? null, windowStartTimestamp);
   }
 
+  /** Changelog key: key bytes, 8-byte window start, 4-byte sequence number. */
+  restore(key: Uint8Array, value: Uint8Array | null, _timestamp: number): void {
+    if (key.length < 12) return;
+    const start = readInt64BE(key, key.length - 12);
+    this.restoring = true;
+    try {
+      this.put(
+        this.keySerde.deserialize(this.storeName, key.subarray(0, key.length - 12)),
+        value === null ? null : this.valueSerde.deserialize(this.storeName, value),
+        start,
+      );
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   private log(keyBytes: Uint8Array, key: K, value: V | null, start: number): void {
     const ctx = this.context;
-    if (!ctx) return;
+    if (!ctx || this.restoring) return;
     const seq = this.options.retainDuplicates ? this.seqnum++ : 0;
     const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
     ctx.changelog?.logChange(
