@@ -124,6 +124,7 @@ test("10,000 records produced through the page are all there after a reload", as
   await openReady(page);
   await resetWorkspace(page);
 
+  await page.getByTestId("new-topic").click();
   await page.getByTestId("create-topic-name").fill("persist");
   await page.getByTestId("create-topic-partitions").fill("1");
   await page.getByTestId("create-topic-segment-bytes").fill("65536");
@@ -131,6 +132,7 @@ test("10,000 records produced through the page are all there after a reload", as
   await expect(page.getByTestId("topic-item-persist")).toBeVisible();
   await expect(page.getByTestId("topic-title")).toHaveText("persist");
 
+  await page.getByTestId("drawer-tab-produce").click();
   await page.getByTestId("produce-count").fill("10000");
   await page.getByTestId("produce-submit").click();
   await expect(page.getByTestId("produce-status")).toHaveAttribute("data-finished", "true", { timeout: 60_000 });
@@ -285,7 +287,7 @@ test("a second tab is told another tab owns the broker, cannot write, and takes 
   await expect(banner).toHaveAttribute("data-kind", "another-tab", { timeout: 10_000 });
   await expect(banner).toContainText("Another tab owns the broker");
   await expect(second.getByTestId("app")).toHaveAttribute("data-state", "another-tab");
-  await expect(second.getByTestId("create-topic-submit")).toBeDisabled();
+  await expect(second.getByTestId("new-topic")).toBeDisabled();
   await second.screenshot({ path: "e2e/screenshots/broker-another-tab.png" });
   await second.waitForFunction(() => window.__streamlab !== undefined);
   const refused = await second.evaluate(() =>
@@ -335,7 +337,8 @@ test("the clock plays at wall speed, freezes when paused, and continues from its
   const paused = await now();
   await page.waitForTimeout(400);
   expect(await now()).toBe(paused);
-  await page.getByTestId("clock-step").click();
+  // One step is a tenth of a second of engine time; ten steps make a second.
+  for (let i = 0; i < 10; i++) await page.getByTestId("clock-step").click();
   await expect.poll(now).toBe(paused + 1000);
 
   await page.getByTestId("speed-100").click();

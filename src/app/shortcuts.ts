@@ -43,8 +43,9 @@ export function useShortcuts(): void {
       const ready = s.connection === "ready";
       switch (event.key) {
         case " ":
-          // A focused button takes space as a click.
-          if ((event.target as HTMLElement | null)?.closest("button, [role=radio], summary")) return;
+          // A focused button takes space as a click, except the time controls': there
+          // space always plays and pauses, so a presenter can press it after choosing a speed.
+          if ((event.target as HTMLElement | null)?.closest("button, [role=radio], summary") && !(event.target as HTMLElement).closest(".time-controls")) return;
           if (!ready || event.repeat) return;
           void (s.clock?.playing ? s.pause() : s.play());
           break;

@@ -10,7 +10,7 @@ function StorageIndicator() {
   const kind = useStore((s) => s.storageKind);
   const connection = useStore((s) => s.connection);
   const persistent = kind === "opfs" || kind === "node-fs";
-  const label = connection !== "ready" ? "storage: —" : persistent ? "saved on this device" : "in memory only";
+  const label = connection !== "ready" ? "storage: —" : persistent ? "saved locally" : "in memory only";
   const title =
     connection !== "ready"
       ? "The broker is not running in this tab"

@@ -43,16 +43,18 @@ async function readHead(topic: string, partition: number): Promise<BeforeRecord[
 function Cell({ r, removed, reason, prefix }: { r: BeforeRecord; removed?: boolean; reason?: string; prefix: string }) {
   const colour = keyColour(r.key);
   const tombstone = r.value === null;
+  // A removed record keeps its key colour as an outline only: still recognisable, clearly gone.
+  const style = tombstone || removed ? { borderColor: colour } : { background: colour, color: textOn(colour) };
   return (
     <li
       className={`ctape-cell${removed ? " removed" : ""}${tombstone ? " tombstone" : ""}`}
       data-testid={`${prefix}-cell-${r.offset}`}
-      style={tombstone ? { borderColor: colour } : { background: colour, color: textOn(colour) }}
+      style={style}
       title={`offset ${r.offset} · key ${r.key ?? "null"} · ${tombstone ? "tombstone" : `value ${r.value}`}${reason ? ` · removed: ${reason}` : ""}`}
     >
       <span className="ctape-key">{tombstone ? "✕" : (r.key ?? "∅")}</span>
       <span className="ctape-offset num">{r.offset}</span>
-      {reason && <span className="ctape-reason">{reason}</span>}
+      {reason && <span className="visually-hidden">removed: {reason}</span>}
     </li>
   );
 }
@@ -115,17 +117,21 @@ function RetentionPanel({ d }: { d: TopicDescription }) {
           <ol className="segment-strip">
             {p.segments.map((s) => {
               const age = now - s.largestTimestamp;
-              const expired = deletes && retentionMs >= 0 && !s.isActive && age > retentionMs;
+              // The active segment expires too: Kafka rolls a new empty one first, so a
+              // partition always keeps an active segment (at the log end offset).
+              const expired = deletes && retentionMs >= 0 && s.sizeInBytes > 0 && age > retentionMs;
               return (
                 <li key={s.baseOffset} className={`segment-box${s.isActive ? " active" : ""}${expired ? " expired" : ""}`} title={`${s.fileName} · ${formatBytes(s.sizeInBytes)}`}>
                   <span className="num">base {s.baseOffset}</span>
                   <span className="quiet num">
-                    {s.isActive
-                      ? "active: never deleted"
+                    {s.sizeInBytes === 0
+                      ? "empty active segment"
                       : retentionMs < 0 || !deletes
                         ? `newest record ${formatDuration(Math.max(0, age))} old`
                         : expired
-                          ? "expired: the next check deletes it"
+                          ? s.isActive
+                            ? "expired: the next check rolls it and deletes it"
+                            : "expired: the next check deletes it"
                           : `expires in ${formatDuration(Math.max(0, retentionMs - age))}`}
                   </span>
                 </li>
@@ -269,6 +275,16 @@ export function CompactionView() {
                     ))}
                   </ol>
                 </div>
+                <ul className="removal-list" aria-label="Why each record was removed">
+                  {pass.before
+                    .filter((r) => reasons.has(r.offset))
+                    .map((r) => (
+                      <li key={r.offset}>
+                        <span className="key-chip" style={{ background: keyColour(r.key) }} aria-hidden="true" />
+                        offset <span className="num">{r.offset}</span> ({r.key ?? "no key"}): {reasons.get(r.offset)}
+                      </li>
+                    ))}
+                </ul>
                 <div className="ctape-row">
                   <span className="ctape-label">after</span>
                   <ol className="ctape after" data-testid={`after-tape-${pass.partition}`}>

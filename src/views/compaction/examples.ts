@@ -28,8 +28,9 @@ export async function loadClassicExample(client: BrokerClient): Promise<string> 
 
 /**
  * Retention: three segments of twenty records each and retention.ms of 5 s. Once the
- * clock has moved 5 s on, a retention check deletes the two closed segments whole and
- * moves the log start offset to 40; the active segment always stays.
+ * clock has moved 5 s on, a retention check deletes the segments whole — the active one
+ * too, after rolling a new empty segment at the log end — and moves the log start offset
+ * to 60. Records produced since then would stay.
  */
 export const RETENTION_MS = 5000;
 

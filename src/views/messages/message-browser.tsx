@@ -5,7 +5,7 @@
  */
 import { useRef, useState, type FormEvent } from "react";
 import type { RecordView } from "../../engine-client/broker-client";
-import { formatTimestamp } from "../../app/format";
+import { formatClock, formatTimestamp } from "../../app/format";
 import { keyColour } from "../../app/key-colours";
 import { brokerClient, describeError, useStore } from "../../state/store";
 import { filterRecords } from "./filter-client";
@@ -160,7 +160,7 @@ export function MessageBrowser() {
             <tr>
               <th scope="col">P</th>
               <th scope="col">Offset</th>
-              <th scope="col">Timestamp</th>
+              <th scope="col">Time</th>
               <th scope="col">Key</th>
               <th scope="col">Value</th>
               <th scope="col">Headers</th>
@@ -176,7 +176,9 @@ export function MessageBrowser() {
                 <tr key={`${r.partition}-${r.offset}`} data-testid={`message-${r.partition}-${r.offset}`} className={isSelected ? "selected" : ""}>
                   <td className="num">{r.partition}</td>
                   <td className="num">{r.offset}</td>
-                  <td className="num">{formatTimestamp(r.timestamp)}</td>
+                  <td className="num" title={`${formatTimestamp(r.timestamp)} (${r.timestamp})`}>
+                    {formatClock(r.timestamp)}
+                  </td>
                   <td>
                     <span className="key-chip" style={{ background: keyColour(r.key) }} aria-hidden="true" />
                     <code>{r.key ?? "null"}</code>

@@ -12,7 +12,7 @@ import { keyColour } from "../../app/key-colours";
 import { onEngineFrame } from "../../state/engine-events";
 import { brokerClient, useStore } from "../../state/store";
 import { AXIS_H, cellBand, drawTape, FADE_MS, ROW_H, rowTop, type TapeColours, type TapeRow, type TapeSegment } from "./tape-draw";
-import { fetchWindow, fitRange, followTail, modeOf, panBy, xToOffset, zoomAt, type TapeViewport } from "./tape-geometry";
+import { fetchWindow, fitRange, followTail, modeOf, offsetToX, panBy, xToOffset, zoomAt, type TapeViewport } from "./tape-geometry";
 import { TapeRecords, type TapeCell } from "./tape-records";
 
 interface LivePartition {
@@ -56,11 +56,13 @@ export function PartitionTape({ description }: { description: TopicDescription }
   const wrapRef = useRef<HTMLDivElement>(null);
   const viewport = useRef<TapeViewport>({ start: -1, pxPerOffset: 36, width: 800 });
   const following = useRef(true);
+  /** Each row's log end at the right edge (following the tail), or one shared offset axis. */
+  const alignEnds = useRef(true);
   const live = useRef<LivePartition[]>(liveFrom(description));
   const dirty = useRef(true);
   const hover = useRef<{ partition: number; offset: number } | null>(null);
   const animClock = useRef({ now: 0, last: performance.now(), forceUntil: 0 });
-  const [info, setInfo] = useState({ mode: "labelled", pxPerOffset: 36, from: 0, to: 0, following: true });
+  const [info, setInfo] = useState({ mode: "labelled", pxPerOffset: 36, from: 0, to: 0, following: true, x0: 0, alignEnds: true });
   const [tooltip, setTooltip] = useState<{ x: number; y: number; cell: TapeCell; partition: number } | null>(null);
   const [heads, setHeads] = useState(() => live.current.map((p) => ({ ...p })));
   const selection = useStore((s) => s.selection);
@@ -208,8 +210,10 @@ export function PartitionTape({ description }: { description: TopicDescription }
         }
       }
       const v = viewport.current;
+      const maxEndNow = Math.max(0, ...parts.map((p) => p.logEndOffset));
+      const shifts = parts.map((p) => (alignEnds.current ? p.logEndOffset - maxEndNow : 0));
       for (const [i, p] of parts.entries()) {
-        const w = fetchWindow(v, p.logStartOffset, p.highWatermark);
+        const w = fetchWindow({ ...v, start: v.start + shifts[i]! }, p.logStartOffset, p.highWatermark);
         if (w) records.ensure(i, w.from, w.to);
         const win = records.window(i);
         if (win) for (const cell of win.cells.values()) if (cell.appearedAt > 0 && wall - cell.appearedAt < 1300) animating = true;
@@ -236,6 +240,7 @@ export function PartitionTape({ description }: { description: TopicDescription }
         segments: p.segments,
         window: records.window(i),
         markers: markers[`${topic}-${i}`] ?? [],
+        shift: shifts[i]!,
         fading: p.fading,
       }));
       drawTape(ctx, {
@@ -251,10 +256,11 @@ export function PartitionTape({ description }: { description: TopicDescription }
       // Reflect the view in the DOM (numbers for people, attributes for tests), cheaply.
       const from = Math.max(0, Math.floor(v.start));
       const to = Math.ceil(v.start + v.width / v.pxPerOffset);
-      const key = `${modeOf(v)}|${v.pxPerOffset.toFixed(4)}|${from}|${to}|${following.current}|${parts.map((p) => `${p.logStartOffset},${p.highWatermark},${p.logEndOffset}`).join(";")}`;
+      const x0 = Math.round(offsetToX(v, 0) * 100) / 100;
+      const key = `${modeOf(v)}|${v.pxPerOffset.toFixed(4)}|${from}|${to}|${x0}|${following.current}|${alignEnds.current}|${parts.map((p) => `${p.logStartOffset},${p.highWatermark},${p.logEndOffset}`).join(";")}`;
       if (key !== lastInfo) {
         lastInfo = key;
-        setInfo({ mode: modeOf(v), pxPerOffset: v.pxPerOffset, from, to, following: following.current });
+        setInfo({ mode: modeOf(v), pxPerOffset: v.pxPerOffset, from, to, following: following.current, x0, alignEnds: alignEnds.current });
         setHeads(parts.map((p) => ({ ...p })));
       }
     };
@@ -279,11 +285,18 @@ export function PartitionTape({ description }: { description: TopicDescription }
     const minStart = Math.min(...parts.map((p) => p.logStartOffset));
     viewport.current = fitRange(viewport.current.width, Math.min(minStart, 0), maxEnd);
     following.current = false;
+    alignEnds.current = false;
     dirty.current = true;
   }, []);
 
   const setFollowing = useCallback((on: boolean) => {
     following.current = on;
+    if (on) alignEnds.current = true;
+    dirty.current = true;
+  }, []);
+
+  const setAlignEnds = useCallback((on: boolean) => {
+    alignEnds.current = on;
     dirty.current = true;
   }, []);
 
@@ -334,7 +347,9 @@ export function PartitionTape({ description }: { description: TopicDescription }
     if (!p) return null;
     const band = cellBand(partition);
     if (y < band.top - 4 || y > band.bottom + 18) return null;
-    const offset = Math.floor(xToOffset(viewport.current, x));
+    const maxEnd = Math.max(0, ...live.current.map((q) => q.logEndOffset));
+    const shift = alignEnds.current ? p.logEndOffset - maxEnd : 0;
+    const offset = Math.floor(xToOffset(viewport.current, x) + shift);
     if (offset < p.logStartOffset || offset >= p.logEndOffset) return null;
     return { partition, offset, cell: records.window(partition)?.cells.get(offset) };
   }
@@ -354,6 +369,15 @@ export function PartitionTape({ description }: { description: TopicDescription }
         <button type="button" data-testid="tape-follow" aria-pressed={info.following} title="Keep the log end in view as records arrive (f)" onClick={() => setFollowing(!following.current)}>
           Follow tail
         </button>
+        <button
+          type="button"
+          data-testid="tape-align"
+          aria-pressed={info.alignEnds}
+          title="Align every partition's log end at the right edge, or put all partitions on one offset axis"
+          onClick={() => setAlignEnds(!alignEnds.current)}
+        >
+          Align log ends
+        </button>
         <span
           className="tape-info num"
           data-testid="tape-info"
@@ -361,6 +385,8 @@ export function PartitionTape({ description }: { description: TopicDescription }
           data-from={info.from}
           data-to={info.to}
           data-px-per-offset={info.pxPerOffset.toFixed(4)}
+          data-x0={info.x0}
+          data-align-ends={info.alignEnds}
         >
           offsets {formatCount(info.from)}–{formatCount(info.to)} ·{" "}
           {info.mode === "density" ? `≈${formatCount(Math.round(1 / info.pxPerOffset))} records per pixel column` : info.mode === "cells" ? "records by key colour" : "one cell per record"}

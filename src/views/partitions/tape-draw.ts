@@ -25,6 +25,11 @@ export interface TapeRow {
   segments: TapeSegment[];
   window: PartitionWindow | undefined;
   markers: GroupMarker[];
+  /**
+   * Offsets this row is shifted by against the shared axis: with "align log ends" every
+   * row's log end sits at the same x, so partitions of different lengths all show their tail.
+   */
+  shift: number;
   /** Removed by the cleaner just now: drawn fading out where they were. */
   fading: Array<{ cell: TapeCell; started: number }>;
 }
@@ -168,22 +173,28 @@ function drawCell(ctx: CanvasRenderingContext2D, frame: TapeFrame, cell: TapeCel
 }
 
 export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void {
-  const { viewport: v, colours, rows } = frame;
-  const mode = modeOf(v);
-  const width = v.width;
+  const { viewport: base, colours, rows } = frame;
+  const mode = modeOf(base);
+  const width = base.width;
   const height = AXIS_H + rows.length * ROW_H;
   ctx.setTransform(frame.scale, 0, 0, frame.scale, 0, 0);
   ctx.clearRect(0, 0, width, height);
 
-  // Offset axis.
+  // Offset axis, shared by the rows unless each is aligned on its own log end.
   ctx.font = `12px ${MONO}`;
   ctx.fillStyle = colours.text2;
   ctx.textBaseline = "middle";
   ctx.textAlign = "center";
   ctx.strokeStyle = colours.border;
   ctx.lineWidth = 1;
-  for (const t of axisTicks(v, mode === "labelled" ? 160 : 100)) {
-    const x = offsetToX(v, t);
+  const shared = rows.every((r) => r.shift === 0);
+  if (!shared) {
+    ctx.font = `12px ${SANS}`;
+    ctx.textAlign = "right";
+    ctx.fillText("each row ends at its log end offset → newest", width - 8, AXIS_H / 2);
+  }
+  for (const t of shared ? axisTicks(base, mode === "labelled" ? 160 : 100) : []) {
+    const x = offsetToX(base, t);
     ctx.fillText(String(t), x, AXIS_H / 2);
     ctx.beginPath();
     ctx.moveTo(x, AXIS_H - 3);
@@ -191,10 +202,11 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
     ctx.stroke();
   }
 
-  const { from: visFrom, to: visTo } = visibleOffsets(v);
-  const w = v.pxPerOffset;
+  const w = base.pxPerOffset;
 
   rows.forEach((row, index) => {
+    const v = row.shift === 0 ? base : { ...base, start: base.start + row.shift };
+    const { from: visFrom, to: visTo } = visibleOffsets(v);
     const top = rowTop(index);
     const cellTop = top + CELL_Y;
     // Row divider.
