@@ -228,6 +228,12 @@ export const STREAMLAB_DTS = `declare module "streamlab" {
       init(context: StateStoreContext): void;
       close(): void;
       isOpen(): boolean;
+      /**
+       * Applies one record of the store's changelog, in the layout the store logs, without
+       * logging it again: how a task rebuilds its state from \`<application.id>-<store>-changelog\`
+       * before it processes input (Kafka's StateRestoreCallback).
+       */
+      restore?(key: Uint8Array, value: Uint8Array | null, timestamp: number): void;
   }
   type StoreKind = "keyValue" | "timestampedKeyValue" | "window" | "timestampedWindow" | "session" | "buffer" | "list";
   /** Builds one store instance per task (Kafka's \`StoreBuilder\`). */
