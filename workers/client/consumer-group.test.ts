@@ -326,3 +326,33 @@ describe("consumer groups through run({ eachMessage }) on virtual time", () => {
     for (const offsets of perPartition.values()) expect(offsets).toEqual(offsets.map((_, i) => i));
   });
 });
+
+describe("cooperative-sticky through the client", () => {
+  it("a joining member takes partitions over without the others giving up the rest, and nothing is read twice", async () => {
+    const world = await startWorld();
+    const { producer } = await topicWithRecords(world, 40);
+    const config = { partitionAssigners: ["cooperative-sticky"] };
+    const { consumers, deliveries } = await startMembers(world, 2, "coop", config);
+    await world.time.advance(10_000);
+    expect(deliveries).toHaveLength(40);
+    const revoked: string[][] = [];
+    consumers[0]!.onEvent((e) => e.type === "partitions-revoked" && revoked.push([...e.partitions]));
+    consumers[1]!.onEvent((e) => e.type === "partitions-revoked" && revoked.push([...e.partitions]));
+    const before = consumers.map((c) => c.assignment());
+
+    const third = await startMembers(world, 1, "coop", config);
+    await world.time.advance(10_000);
+    const all = [...consumers, third.consumers[0]!];
+    expect(owners(all).size).toBe(4);
+    expect(third.consumers[0]!.assignment()).toHaveLength(1);
+    // Only the partition that moved was revoked; each old member kept what it still owns.
+    expect(revoked.flat()).toEqual(third.consumers[0]!.assignment());
+    consumers.forEach((c, i) => expect(before[i]).toEqual(expect.arrayContaining(c.assignment())));
+
+    await producer.send({ topic: TOPIC, messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `w${i}` })) });
+    await world.time.settle();
+    const every = [...deliveries, ...third.deliveries].map((d) => `${d.partition}:${d.offset}`);
+    expect(every).toHaveLength(80);
+    expect(new Set(every).size).toBe(80);
+  });
+});

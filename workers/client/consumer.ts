@@ -154,7 +154,7 @@ export interface TopicPartitions {
   partitions: number[];
 }
 
-/** ConsumerSession's poll() size limit when the caller sets no max.poll.records. */
+/** How a CRASH caused by the application's handler is worded in the low-level event. */
 const HANDLER_ERROR = "the message handler threw";
 
 interface PartitionBatch {
@@ -174,7 +174,6 @@ export class Consumer {
 
   private connected = false;
   private running = false;
-  private crashed = false;
   private readonly subscriptions = new Map<string, boolean>();
   private readonly partitionCounts = new Map<string, number>();
   private session: ConsumerSession | undefined;
@@ -298,7 +297,6 @@ export class Consumer {
     };
     this.startSession();
     this.running = true;
-    this.crashed = false;
     this.lastCommitAt = this.now();
     this.cancelMetadataTimer = this.runtime.scheduler.every(this.resolved.metadataMaxAgeMs, () => {
       void this.runtime.track(this.refreshMetadata().catch(() => undefined));
@@ -335,7 +333,6 @@ export class Consumer {
   crash(): void {
     if (!this.running) return;
     this.running = false;
-    this.crashed = true;
     this.cancelMetadataTimer?.();
     this.session?.crash();
     this.waker.wake();
@@ -350,7 +347,8 @@ export class Consumer {
     this.bump(key);
     this.resolvedOffsets.set(key, target);
     if (session.assignment.some((p) => tpKey(p) === key)) {
-      void session.seek({ topic, partition }, target);
+      // A numeric seek takes effect at once; it can only fail for a consumer that just stopped.
+      void session.seek({ topic, partition }, target).catch(() => undefined);
       if (this.runConfig.autoCommit) void this.runtime.track(this.commitResolved([key]).catch(() => undefined));
     } else {
       this.pendingSeeks.set(key, target);
@@ -523,7 +521,7 @@ export class Consumer {
       const seek = this.pendingSeeks.get(key);
       if (seek !== undefined) {
         this.pendingSeeks.delete(key);
-        void session.seek(p, seek);
+        void session.seek(p, seek).catch(() => undefined);
       }
     }
     this.emit({ type: "partitions-assigned", ...this.base(), partitions: partitions.map(tpKey) });
@@ -858,7 +856,7 @@ export class Consumer {
     if (this.isStale(b)) return;
     const session = this.session!;
     if (!session.assignment.some((p) => tpKey(p) === b.key)) return;
-    void session.seek(b.tp, offset);
+    void session.seek(b.tp, offset).catch(() => undefined);
   }
 
   /**
@@ -902,7 +900,10 @@ export class Consumer {
    */
   private commitResolved(keys?: readonly string[]): Promise<void> {
     const session = this.session;
-    if (!session || !session.live || session.member.state !== "STABLE") return Promise.resolve();
+    // COMPLETING_REBALANCE: a cooperative member gives up partitions right after its SyncGroup,
+    // already in the new generation, which the coordinator accepts commits from.
+    const state = session?.member.state;
+    if (!session || !session.live || session.member.generationId < 0 || (state !== "STABLE" && state !== "COMPLETING_REBALANCE")) return Promise.resolve();
     const owned = new Set(session.assignment.map(tpKey));
     const offsets: Record<string, { offset: number }> = {};
     for (const key of keys ?? [...this.resolvedOffsets.keys()]) {

@@ -136,3 +136,32 @@ describe("across the worker seam", () => {
     expect(structuredClone(join)).toMatchObject({ error: "MEMBER_ID_REQUIRED" });
   });
 });
+
+describe("delayed fetch under read_committed", () => {
+  it("wakes when a transaction commits through another transport, not only after maxWaitMs", async () => {
+    const world = await startWorld();
+    await world.broker.createTopic({ name: "t" });
+    const reader = new InProcessTransport(world.broker);
+    const writer = new InProcessTransport(world.broker);
+    const id = await writer.initProducerId({ transactionalId: "tx", transactionTimeoutMs: 60_000 });
+    const txn = { transactionalId: "tx", ...id };
+    await writer.addPartitionsToTxn({ ...txn, partitions: ["t-0"] });
+    await writer.produce({
+      topic: "t",
+      partition: 0,
+      records: encodeBatch({ records: [{ key: null, value: utf8("x"), timestamp: START_TIME }], producerId: id.producerId, producerEpoch: id.producerEpoch, baseSequence: 0, transactional: true }),
+    });
+    let answeredAt: number | undefined;
+    const pending = reader.fetch({ ...fetchOf("t", 0, 30_000), isolationLevel: "read_committed" }).then((r) => {
+      answeredAt = world.scheduler.clock.now();
+      return r;
+    });
+    await world.time.advance(2000);
+    expect(answeredAt).toBeUndefined();
+    await writer.endTxn({ ...txn, commit: true });
+    const r = await pending;
+    expect(answeredAt).toBe(START_TIME + 2000);
+    expect(visibleRecords(r.partitions[0]!.records, 0, []).map((x) => new TextDecoder().decode(x.value!))).toEqual(["x"]);
+    expect(r.partitions[0]!.lastStableOffset).toBe(2);
+  });
+});

@@ -47,6 +47,18 @@ import type {
   TopicResult,
 } from "./client-transport";
 
+/**
+ * Parked fetches to wake when a transaction ends (its markers move the last stable offset),
+ * per broker and shared by every transport on it: the producer that commits may use another.
+ */
+const PARKED = new WeakMap<Broker, Set<() => void>>();
+
+function parkedOn(broker: Broker): Set<() => void> {
+  let set = PARKED.get(broker);
+  if (!set) PARKED.set(broker, (set = new Set()));
+  return set;
+}
+
 /** A broker, or a way to find the current one (an engine restart replaces it). */
 export type BrokerSource = Broker | (() => Broker);
 
@@ -54,8 +66,6 @@ export class InProcessTransport implements ClientTransport {
   private readonly source: () => Broker;
   /** Work in progress that is not waiting for other clients or for time (see idle()). */
   private readonly active = new Set<Promise<unknown>>();
-  /** Parked fetches to wake when something other than an append may have made data visible. */
-  private readonly waiters = new Set<() => void>();
   private calls = 0;
 
   constructor(broker: BrokerSource) {
@@ -175,14 +185,14 @@ export class InProcessTransport implements ClientTransport {
           await new Promise<void>((resolve) => {
             const done = () => {
               cancel();
-              this.waiters.delete(done);
+              parkedOn(broker).delete(done);
               wake = undefined;
               this.calls++;
               resolve();
             };
             const cancel = broker.scheduler.at(deadline, done);
             wake = done;
-            this.waiters.add(done);
+            parkedOn(broker).add(done);
           });
         }
       }
@@ -274,7 +284,7 @@ export class InProcessTransport implements ClientTransport {
     return this.call(async (broker) => {
       await broker.endTxn(request.transactionalId, request.producerId, request.producerEpoch, request.commit);
       // The markers moved the last stable offset: read_committed fetches may have data now.
-      for (const wake of [...this.waiters]) wake();
+      for (const wake of [...parkedOn(broker)]) wake();
     });
   }
 
