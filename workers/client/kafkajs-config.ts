@@ -104,6 +104,7 @@ export function resolveKafkaJsProducer(clientId: string, options: ProducerConfig
   const transactional = options.transactionalId !== undefined;
   const idempotent = options.idempotent ?? (transactional ? true : false);
   if (options.idempotent !== undefined || transactional || raw["enable.idempotence"] === undefined) raw["enable.idempotence"] = idempotent;
+  // KafkaJS takes acks per send() call; the producer itself always waits for the broker's answer.
   raw["acks"] = "all";
   if (options.transactionalId !== undefined) raw["transactional.id"] = options.transactionalId;
   raw["transaction.timeout.ms"] = options.transactionTimeout ?? (raw["transaction.timeout.ms"] as number | undefined) ?? 60_000;
