@@ -105,24 +105,26 @@ test("partitions: create a topic in the dialog, produce by form, zoom and pan th
   await screenshotBothThemes(page, "partitions-zoomed");
 
   // Drag to pan right: later offsets come into view.
-  await page.mouse.move(box.x + 600, box.y + 60);
+  await page.mouse.move(box.x + box.width * 0.8, box.y + 60);
   await page.mouse.down();
-  await page.mouse.move(box.x + 300, box.y + 60, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.3, box.y + 60, { steps: 8 });
   await page.mouse.up();
   await expect.poll(async () => Number(await info.getAttribute("data-from"))).toBeGreaterThan(zoomedFrom + 3);
 
   // Back to the start, zoom in on offset 0, then click it in partition 1: the record produced by hand.
   await page.getByTestId("tape-fit").click();
+  await expect(info).toHaveAttribute("data-mode", "density");
   const x0AfterFit = Number(await info.getAttribute("data-x0"));
+  expect(x0AfterFit).toBeGreaterThan(0);
   await page.mouse.move(box.x + x0AfterFit, box.y + 60);
   for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -300);
   await expect(info).toHaveAttribute("data-mode", "labelled");
   let x0 = Number(await info.getAttribute("data-x0"));
   if (x0 < 5) {
     // Pan so that offset 0 is on screen with a little room before it.
-    await page.mouse.move(box.x + 300, box.y + 60);
+    await page.mouse.move(box.x + box.width * 0.3, box.y + 60);
     await page.mouse.down();
-    await page.mouse.move(box.x + 300 + (20 - x0), box.y + 60, { steps: 4 });
+    await page.mouse.move(box.x + box.width * 0.3 + (20 - x0), box.y + 60, { steps: 4 });
     await page.mouse.up();
     await expect.poll(async () => Number(await info.getAttribute("data-x0"))).toBeGreaterThanOrEqual(5);
     x0 = Number(await info.getAttribute("data-x0"));

@@ -103,8 +103,8 @@ export function TopBar() {
       </div>
       <div className="top-actions">
         <StorageIndicator />
-        <button type="button" data-testid="reset-workspace" disabled={!ready} onClick={() => openDialog("reset")} title="Delete every topic and start an empty workspace">
-          Reset workspace
+        <button type="button" data-testid="reset-workspace" disabled={!ready} onClick={() => openDialog("reset")} title="Delete every topic and start an empty workspace" aria-label="Reset workspace">
+          Reset
         </button>
         <button type="button" className="icon-button" aria-pressed={presentation} onClick={togglePresentation} title="Presentation mode: everything 1.4× larger (p)">
           Present

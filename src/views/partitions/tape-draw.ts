@@ -163,8 +163,10 @@ function drawCell(ctx: CanvasRenderingContext2D, frame: TapeFrame, cell: TapeCel
       ctx.font = `500 12px ${MONO}`;
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
+      // Keys often share a prefix (key-1, key-2, order-17): when one does not fit, its end
+      // is what tells it apart.
       const max = Math.floor((cw - 4) / 7.3);
-      const text = cell.key.length > max ? `${cell.key.slice(0, Math.max(1, max - 1))}…` : cell.key;
+      const text = cell.key.length > max ? `…${cell.key.slice(cell.key.length - Math.max(1, max - 1))}` : cell.key;
       ctx.fillText(text, x + w / 2, y + CELL_H / 2 + 0.5);
     }
   }
