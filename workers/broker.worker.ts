@@ -28,6 +28,8 @@ const api = new BrokerEngineApi({
   requestFrame: (deliver) => {
     setTimeout(deliver, TICK_MS);
   },
+  // A visitor's first visit opens on a small live world rather than an empty page.
+  firstWorld: true,
 });
 
 Comlink.expose(seamSafe(api));

@@ -42,10 +42,17 @@ import { ClockFile } from "./clock-file";
 import { Engine } from "./engine";
 import type { GeneratedRecord } from "./generators/generated-record";
 import { GeneratorRunner, TICK_MS as GENERATOR_TICK_MS, topicsOf, type GeneratorInput, type GeneratorSettings, type GeneratorStatus } from "./generators/generator-runner";
+import { seedFirstWorld } from "./first-world";
+import type { OrderingSummary } from "./ordering-detector";
+import { WorkbenchConsumers, type AddConsumerInput, type AssignorChoice, type RecentRecord, type RewindTarget, type WorkbenchMember } from "./workbench-consumers";
+import { emptyManifest, MAX_NOTES_BYTES, WorkspaceFile, type WorkspaceManifest } from "./workspace-file";
 
 export type { GeneratorInput, GeneratorKind, GeneratorSettings, GeneratorStatus } from "./generators/generator-runner";
 export type { CleanableRange } from "../log/cleanable-range";
 export type { CleanerEvent, RemovalReason, RemovedRecord } from "../log/cleaner";
+export type { AddConsumerInput, AssignorChoice, MemberLife, RecentRecord, RewindTarget, WorkbenchMember } from "./workbench-consumers";
+export type { OrderingSummary, OrderingViolation, ViolationKind } from "./ordering-detector";
+export type { GroupEvent } from "../groups/group-events";
 
 export type EngineState = "starting" | "ready" | "another-tab" | "failed";
 
@@ -95,6 +102,48 @@ export interface EngineApiOptions {
   seed?: number;
   /** Events kept per update when the UI falls behind; older ones are dropped and counted. */
   maxEventsPerUpdate?: number;
+  /**
+   * Start a brand-new workspace (no stored clock, nothing saved) with the small live world
+   * of first-world.ts. Not after a reset: whoever resets asked for an empty workspace.
+   */
+  firstWorld?: boolean;
+}
+
+/** One partition a group reads: committed offset, the consumers' position, the log's end. */
+export interface WorkbenchGroupPartition {
+  topic: string;
+  partition: number;
+  /** "topic-partition". */
+  key: string;
+  /** The committed offset, -1 if none. */
+  committed: number;
+  /** The owning member's position (next offset it fetches), -1 if no member holds it. */
+  position: number;
+  highWatermark: number;
+  logEndOffset: number;
+  /** High watermark minus committed offset (minus the log start offset when nothing is committed). */
+  lag: number;
+  /** The member (client id) it is assigned to, or null. */
+  owner: string | null;
+}
+
+/** A consumer group as the groups view shows it. */
+export interface WorkbenchGroup {
+  groupId: string;
+  /** Empty, PreparingRebalance, CompletingRebalance, Stable or Dead. */
+  state: string;
+  generation: number;
+  /** The assignor the group runs (protocol name), null while it has none. */
+  protocol: string | null;
+  /** The leader's client id. */
+  leader: string | null;
+  /** The assignor workbench members are configured with; null for a group of other clients. */
+  assignor: AssignorChoice | null;
+  topics: string[];
+  members: WorkbenchMember[];
+  partitions: WorkbenchGroupPartition[];
+  totalLag: number;
+  ordering: OrderingSummary | null;
 }
 
 export interface TopicSummary {
@@ -272,6 +321,24 @@ export interface EngineApi {
   updateGenerator(id: string, patch: Partial<Omit<GeneratorSettings, "kind" | "topic" | "secondTopic">>): Promise<GeneratorStatus>;
   stopGenerator(id: string): Promise<void>;
   listGenerators(): Promise<GeneratorStatus[]>;
+  /** Every consumer group the broker knows, with the workbench's members, positions and lag. */
+  describeWorkbenchGroups(): Promise<WorkbenchGroup[]>;
+  /** Start a consumer that keeps polling as time moves; resolves to its member id once joined. */
+  addConsumer(input: AddConsumerInput): Promise<string>;
+  /** Close a member cleanly: commit, LeaveGroup, rebalance. */
+  removeConsumer(groupId: string, memberId: string): Promise<void>;
+  /** Kill a member: heartbeats stop, the coordinator evicts it after session.timeout.ms. */
+  crashConsumer(groupId: string, memberId: string): Promise<void>;
+  setConsumerRate(groupId: string, memberId: string, recordsPerSecond: number): Promise<void>;
+  /** Switch the group's assignor by a rolling restart of its members. */
+  setGroupAssignor(groupId: string, assignor: AssignorChoice): Promise<void>;
+  /** Every running member seeks its partitions; resolves to the new positions. */
+  rewindGroup(groupId: string, target: RewindTarget): Promise<Record<string, number>>;
+  /** Records the group's members processed after `afterSeq` (newest last), for the console. */
+  consumedRecords(groupId: string, afterSeq?: number, max?: number): Promise<RecentRecord[]>;
+  /** Text the workbench keeps with the workspace (editor drafts); survives reloads, not resets. */
+  workspaceNotes(): Promise<Record<string, string>>;
+  saveWorkspaceNote(name: string, text: string | null): Promise<void>;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -303,6 +370,9 @@ interface Running {
   clock: ClockControl;
   producer: ProducerCore;
   generators: GeneratorRunner;
+  consumers: WorkbenchConsumers;
+  workspace: WorkspaceFile;
+  manifest: WorkspaceManifest;
 }
 
 export class BrokerEngineApi implements EngineApi {
@@ -329,7 +399,7 @@ export class BrokerEngineApi implements EngineApi {
     return this.serially(async () => {
       if (this.running) throw new KafkaError("ILLEGAL_STATE", "the broker is already running");
       try {
-        await this.open(storage);
+        await this.open(storage, this.options.firstWorld === true);
         this.setState("ready");
       } catch (e) {
         this.fail(e);
@@ -573,6 +643,7 @@ export class BrokerEngineApi implements EngineApi {
   }
 
   private onBrokerEvent = (event: BrokerEvent): void => {
+    if (event.type === "group") this.running?.consumers.onGroupEvent(event.event);
     this.pendingEvents.push(event);
     const max = this.options.maxEventsPerUpdate ?? 10_000;
     if (this.pendingEvents.length > max) {
@@ -659,7 +730,7 @@ export class BrokerEngineApi implements EngineApi {
       const storage = running.storage;
       await this.close();
       await storage.remove("");
-      await this.open(storage);
+      await this.open(storage, false);
     });
   }
 
@@ -757,18 +828,21 @@ export class BrokerEngineApi implements EngineApi {
       if (!engine.broker.hasTopic(name)) await engine.broker.createTopic({ name, partitions: engine.broker.partitionCount(first) });
     }
     const status = generators.start(input);
+    this.saveManifest();
     this.touch();
     return status;
   }
 
   async updateGenerator(id: string, patch: Partial<Omit<GeneratorSettings, "kind" | "topic" | "secondTopic">>): Promise<GeneratorStatus> {
     const status = this.ready().generators.update(id, patch);
+    this.saveManifest();
     this.touch();
     return status;
   }
 
   async stopGenerator(id: string): Promise<void> {
     this.ready().generators.stop(id);
+    this.saveManifest();
     this.touch();
   }
 
@@ -776,10 +850,130 @@ export class BrokerEngineApi implements EngineApi {
     return this.ready().generators.list();
   }
 
+  // ---- consumer groups ----
+
+  async describeWorkbenchGroups(): Promise<WorkbenchGroup[]> {
+    const { engine, consumers } = this.ready();
+    const broker = engine.broker;
+    const ids = new Set<string>([...broker.listGroups().map((g) => g.groupId), ...consumers.groupIds()]);
+    const out: WorkbenchGroup[] = [];
+    for (const groupId of [...ids].sort()) {
+      const d = broker.groups.describeGroup(groupId);
+      const listing = broker.listGroups().find((g) => g.groupId === groupId);
+      const state = d.state === "Dead" ? (listing?.state ?? "Dead") : d.state;
+      const members = consumers.members(groupId);
+      const settings = consumers.settingsOf(groupId);
+      const nameOf = new Map<string, string>(d.members.map((m) => [m.memberId, m.clientId]));
+      const owner = new Map<string, string>();
+      const positions = new Map<string, number>();
+      for (const m of members) {
+        for (const p of m.assignment) owner.set(p, m.memberId);
+        for (const [p, pos] of Object.entries(m.positions)) positions.set(p, pos);
+      }
+      if (state === "Stable") for (const m of d.members) for (const tp of m.assignment) if (!owner.has(`${tp.topic}-${tp.partition}`)) owner.set(`${tp.topic}-${tp.partition}`, m.clientId);
+      const topics = new Set<string>(settings?.topics ?? []);
+      for (const m of d.members) for (const t of m.topics) topics.add(t);
+      const committed = broker.groups.fetchOffsets(groupId);
+      for (const key of Object.keys(committed)) {
+        const dash = key.lastIndexOf("-");
+        topics.add(key.slice(0, dash));
+      }
+      const partitions: WorkbenchGroupPartition[] = [];
+      let totalLag = 0;
+      for (const topic of [...topics].sort()) {
+        if (!broker.hasTopic(topic)) continue;
+        for (const p of broker.describeTopic(topic).partitions) {
+          const key = `${topic}-${p.partition}`;
+          const c = committed[key]?.offset ?? -1;
+          const lag = p.highWatermark - (c >= 0 ? c : p.logStartOffset);
+          totalLag += Math.max(0, lag);
+          partitions.push({
+            topic,
+            partition: p.partition,
+            key,
+            committed: c,
+            position: positions.get(key) ?? -1,
+            highWatermark: p.highWatermark,
+            logEndOffset: p.logEndOffset,
+            lag: Math.max(0, lag),
+            owner: owner.get(key) ?? null,
+          });
+        }
+      }
+      out.push({
+        groupId,
+        state,
+        generation: Math.max(0, d.generationId),
+        protocol: d.protocol,
+        leader: d.leader === null ? null : (nameOf.get(d.leader) ?? d.leader),
+        assignor: settings?.assignor ?? null,
+        topics: [...topics].sort(),
+        members,
+        partitions,
+        totalLag,
+        ordering: consumers.ordering(groupId) ?? null,
+      });
+    }
+    return out;
+  }
+
+  async addConsumer(input: AddConsumerInput): Promise<string> {
+    const id = await this.ready().consumers.add(input);
+    this.touch();
+    return id;
+  }
+
+  async removeConsumer(groupId: string, memberId: string): Promise<void> {
+    await this.ready().consumers.remove(groupId, memberId);
+    this.touch();
+  }
+
+  async crashConsumer(groupId: string, memberId: string): Promise<void> {
+    await this.ready().consumers.crash(groupId, memberId);
+    this.touch();
+  }
+
+  async setConsumerRate(groupId: string, memberId: string, recordsPerSecond: number): Promise<void> {
+    this.ready().consumers.setRate(groupId, memberId, recordsPerSecond);
+  }
+
+  async setGroupAssignor(groupId: string, assignor: AssignorChoice): Promise<void> {
+    await this.ready().consumers.setAssignor(groupId, assignor);
+    this.touch();
+  }
+
+  async rewindGroup(groupId: string, target: RewindTarget): Promise<Record<string, number>> {
+    const positions = await this.ready().consumers.rewind(groupId, target);
+    this.touch();
+    return positions;
+  }
+
+  async consumedRecords(groupId: string, afterSeq = 0, max = 300): Promise<RecentRecord[]> {
+    return this.ready().consumers.recent(groupId, afterSeq, max);
+  }
+
+  // ---- workspace notes ----
+
+  async workspaceNotes(): Promise<Record<string, string>> {
+    return { ...this.ready().manifest.notes };
+  }
+
+  async saveWorkspaceNote(name: string, text: string | null): Promise<void> {
+    const running = this.ready();
+    if (typeof name !== "string" || name === "") throw new KafkaError("INVALID_REQUEST", "a workspace note needs a name");
+    const notes = { ...running.manifest.notes };
+    if (text === null) delete notes[name];
+    else notes[name] = String(text);
+    const size = Object.entries(notes).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    if (size > MAX_NOTES_BYTES) throw new KafkaError("INVALID_REQUEST", `workspace notes would take ${size} characters; at most ${MAX_NOTES_BYTES} are kept`);
+    running.manifest = { ...running.manifest, notes };
+    this.saveManifest();
+  }
+
   // ---- internals ----
 
-  private ready(): Running {
-    if (this.state === "ready" && this.running) return this.running;
+  private ready(starting = false): Running {
+    if ((this.state === "ready" || starting) && this.running) return this.running;
     if (this.state === "another-tab") throw new KafkaError("STORAGE_LOCKED", MESSAGES["another-tab"]);
     if (this.state === "failed") throw new KafkaError("ILLEGAL_STATE", `${MESSAGES.failed} ${this.failure ?? ""}`.trim());
     throw new KafkaError("ILLEGAL_STATE", "the broker is still starting");
@@ -790,11 +984,18 @@ export class BrokerEngineApi implements EngineApi {
     this.touch();
   }
 
-  private async open(storage: Storage): Promise<void> {
+  private async open(storage: Storage, seedIfNew: boolean): Promise<void> {
     const clockFile = await ClockFile.open(storage);
     let engine: Engine;
+    let workspaceFile: WorkspaceFile | undefined;
+    let saved: WorkspaceManifest | undefined;
+    let isNew: boolean;
     try {
-      const clockStart = clockFile.read() ?? Math.floor(this.options.wallTime());
+      const storedClock = clockFile.read();
+      workspaceFile = await WorkspaceFile.open(storage);
+      saved = workspaceFile.read();
+      isNew = storedClock === undefined && saved === undefined;
+      const clockStart = storedClock ?? Math.floor(this.options.wallTime());
       clockFile.write(clockStart);
       clockFile.flush();
       engine = await Engine.create({
@@ -806,8 +1007,10 @@ export class BrokerEngineApi implements EngineApi {
       });
     } catch (e) {
       clockFile.close();
+      await workspaceFile?.close();
       throw e;
     }
+    const workspace = workspaceFile;
     const generatorProducer = new ProducerCore(
       {
         partitionCount: (topic) => engine.broker.partitionCount(topic),
@@ -823,16 +1026,18 @@ export class BrokerEngineApi implements EngineApi {
       random: engine.random,
       produce: (records) => produceGenerated(generatorProducer, records),
     });
+    const consumers = new WorkbenchConsumers(engine, () => this.saveManifest());
     const clock = this.options.driveClock({
       advance: async (ms) => {
-        if (generators.list().length === 0) await engine.advance(ms);
+        if (generators.list().length === 0 && consumers.empty) await engine.advance(ms);
         else {
           // With generators running, time moves one generator tick at a time and each
           // tick's records are acknowledged before the next: the clock slows down rather
-          // than the generators falling behind it.
+          // than the generators falling behind it. Workbench consumers poll once a tick.
           for (let left = ms; left > 0; left -= GENERATOR_TICK_MS) {
             await engine.advance(Math.min(left, GENERATOR_TICK_MS));
             await generators.idle();
+            await consumers.pollAll();
           }
         }
         clockFile.write(engine.now());
@@ -854,10 +1059,64 @@ export class BrokerEngineApi implements EngineApi {
       engine.random,
       resolveProducerConfig({}),
     );
-    this.running = { engine, storage, clockFile, clock, producer, generators };
+    const manifest = saved ?? emptyManifest();
+    this.running = { engine, storage, clockFile, clock, producer, generators, consumers, workspace, manifest };
     this.lastError = null;
     this.restartPending = true;
+    if (saved) await this.restoreWorkspace(saved);
+    else if (isNew && seedIfNew) {
+      try {
+        await seedFirstWorld({
+          createTopic: (input) => engine.broker.createTopic(input),
+          startGenerator: async (input) => generators.start(input),
+          addConsumer: (input) => consumers.add(input),
+        });
+      } catch (e) {
+        this.lastError = toSeamError(e);
+      }
+    }
+    this.saveManifest();
     this.touch();
+  }
+
+  /** Start again what the saved workspace had running; a part that fails is reported, not fatal. */
+  private async restoreWorkspace(saved: WorkspaceManifest): Promise<void> {
+    const { generators, consumers, engine } = this.ready(true);
+    for (const settings of saved.generators) {
+      try {
+        if (topicsOf(settings).every((t) => engine.broker.hasTopic(t))) generators.start(settings);
+      } catch (e) {
+        this.lastError = toSeamError(e);
+      }
+    }
+    try {
+      await consumers.restore(saved.groups.filter((g) => g.topics.every((t) => engine.broker.hasTopic(t))));
+    } catch (e) {
+      this.lastError = toSeamError(e);
+    }
+  }
+
+  /** Write what the workspace runs now (generators, groups, applications, notes) to its file. */
+  private saveManifest(): void {
+    const running = this.running;
+    if (!running) return;
+    running.manifest = {
+      ...running.manifest,
+      generators: running.generators.list().map(({ kind, topic, secondTopic, ratePerSecond, outOfOrder, jitterMs, late, lateByMs }) => ({
+        kind,
+        topic,
+        secondTopic,
+        ratePerSecond,
+        outOfOrder,
+        jitterMs,
+        late,
+        lateByMs,
+      })),
+      groups: running.consumers.snapshot(),
+    };
+    running.workspace.write(running.manifest).catch((e: unknown) => {
+      this.lastError = toSeamError(e);
+    });
   }
 
   private async close(): Promise<void> {
@@ -866,6 +1125,8 @@ export class BrokerEngineApi implements EngineApi {
     this.running = undefined;
     running.generators.dispose();
     await running.clock.dispose();
+    await running.consumers.idle();
+    await running.workspace.close();
     await running.engine.close();
     running.clockFile.close();
   }
@@ -985,6 +1246,16 @@ export const API_METHODS = [
   "updateGenerator",
   "stopGenerator",
   "listGenerators",
+  "describeWorkbenchGroups",
+  "addConsumer",
+  "removeConsumer",
+  "crashConsumer",
+  "setConsumerRate",
+  "setGroupAssignor",
+  "rewindGroup",
+  "consumedRecords",
+  "workspaceNotes",
+  "saveWorkspaceNote",
 ] as const satisfies ReadonlyArray<keyof EngineApi>;
 
 // Every method of EngineApi must be in API_METHODS, or seamSafe would drop it.
