@@ -149,8 +149,13 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
     if (update.generators.length > 0 || get().generators.length > 0) patch.generators = update.generators;
     if (update.restarted) rates.clear();
     const now = update.clock?.now ?? 0;
-    for (const e of update.events) if (e.type === "records-appended") rates.add(e.topic, now, e.recordCount);
-    patch.rates = rates.rates(now);
+    const appended = new Map<string, number>();
+    for (const e of update.events) if (e.type === "records-appended") appended.set(e.topic, (appended.get(e.topic) ?? 0) + e.recordCount);
+    rates.update(now, appended);
+    const fresh = rates.rates(now);
+    const old = get().rates;
+    const keys = Object.keys(fresh);
+    if (keys.length !== Object.keys(old).length || keys.some((k) => old[k] !== fresh[k])) patch.rates = fresh;
     set(patch);
     emitEngineFrame({ events: update.events, clock: update.clock, stale: update.restarted || update.droppedEvents > 0 });
     if (update.state !== "ready") return;

@@ -1,34 +1,42 @@
 /**
  * Live produce rates per topic, measured on the engine's virtual clock from the
- * records-appended events: records per virtual second over the last second. At 10× the
- * rate shown is what the topic receives in its own time, not per wall second.
+ * records-appended events: records per virtual second. At 10× the rate shown is what the
+ * topic receives in its own time, not per wall second.
+ *
+ * Updates arrive in bursts when the worker is busy, each carrying the records appended
+ * since the previous one; so a rate is the records of the updates in the window divided
+ * by the time those updates span, never the records counted against a fixed second.
  */
 export class TopicRates {
-  private readonly samples = new Map<string, Array<{ at: number; count: number }>>();
+  private samples: Array<{ at: number; counts: Map<string, number> }> = [];
 
-  add(topic: string, at: number, count: number): void {
-    let list = this.samples.get(topic);
-    if (!list) this.samples.set(topic, (list = []));
-    list.push({ at, count });
+  /** One engine update: its clock and the records it reported appended, by topic. */
+  update(at: number, counts: Map<string, number>): void {
+    const last = this.samples.at(-1);
+    if (last && at < last.at) this.samples = [];
+    if (last && at === last.at) {
+      for (const [t, n] of counts) last.counts.set(t, (last.counts.get(t) ?? 0) + n);
+      return;
+    }
+    this.samples.push({ at, counts });
   }
 
-  /** Records per second for each topic that had records within `windowMs` before `now`. */
-  rates(now: number, windowMs = 1000): Record<string, number> {
+  /** Records per second for each topic with records in the last `windowMs` before `now`. */
+  rates(now: number, windowMs = 2000): Record<string, number> {
+    // Keep one sample at or before the window's start: it opens the first interval.
+    while (this.samples.length > 1 && this.samples[1]!.at <= now - windowMs) this.samples.shift();
     const out: Record<string, number> = {};
-    for (const [topic, list] of this.samples) {
-      while (list.length > 0 && list[0]!.at <= now - windowMs) list.shift();
-      if (list.length === 0) {
-        this.samples.delete(topic);
-        continue;
-      }
-      let n = 0;
-      for (const s of list) n += s.count;
-      out[topic] = Math.round((n * 1000) / windowMs);
-    }
+    if (this.samples.length < 2) return out;
+    const first = this.samples[0]!;
+    const span = this.samples.at(-1)!.at - first.at;
+    if (span <= 0) return out;
+    const totals = new Map<string, number>();
+    for (const s of this.samples.slice(1)) for (const [t, n] of s.counts) totals.set(t, (totals.get(t) ?? 0) + n);
+    for (const [t, n] of totals) if (n > 0) out[t] = Math.round((n * 1000) / span);
     return out;
   }
 
   clear(): void {
-    this.samples.clear();
+    this.samples = [];
   }
 }

@@ -77,9 +77,14 @@ export function PartitionTape({ description }: { description: TopicDescription }
 
   const records = useMemo(
     () =>
-      new TapeRecords(brokerClient, topic, () => {
-        dirty.current = true;
-      }),
+      new TapeRecords(
+        brokerClient,
+        topic,
+        () => {
+          dirty.current = true;
+        },
+        () => animClock.current.now,
+      ),
     [topic],
   );
 
@@ -197,9 +202,15 @@ export function PartitionTape({ description }: { description: TopicDescription }
           animating ||= p.fading.length > 0;
         }
       }
-      // Follow the tail, gliding unless motion is reduced.
+      // While following, each row ends at the newest record fetched so far: at tens of
+      // thousands of records a second the live log end runs ahead of any fetch, and a tape
+      // of placeholders would show nothing.
+      const ends = parts.map((p, i) => {
+        const win = records.window(i);
+        return following.current && win && win.to > p.logStartOffset ? Math.min(p.logEndOffset, win.to) : p.logEndOffset;
+      });
+      const maxEnd = Math.max(0, ...ends);
       if (following.current && parts.length > 0) {
-        const maxEnd = Math.max(...parts.map((p) => p.logEndOffset));
         const minStart = Math.min(...parts.map((p) => p.logStartOffset));
         const target = followTail(viewport.current, maxEnd, minStart);
         const diff = target.start - viewport.current.start;
@@ -210,13 +221,13 @@ export function PartitionTape({ description }: { description: TopicDescription }
         }
       }
       const v = viewport.current;
-      const maxEndNow = Math.max(0, ...parts.map((p) => p.logEndOffset));
-      const shifts = parts.map((p) => (alignEnds.current ? p.logEndOffset - maxEndNow : 0));
+      const shifts = parts.map((_, i) => (alignEnds.current ? ends[i]! - maxEnd : 0));
       for (const [i, p] of parts.entries()) {
+        // Ask up to the live high watermark: the window then catches up with the log end.
         const w = fetchWindow({ ...v, start: v.start + shifts[i]! }, p.logStartOffset, p.highWatermark);
-        if (w) records.ensure(i, w.from, w.to);
+        if (w) records.ensure(i, w.from, following.current ? p.highWatermark : w.to);
         const win = records.window(i);
-        if (win) for (const cell of win.cells.values()) if (cell.appearedAt > 0 && wall - cell.appearedAt < 1300) animating = true;
+        if (win && win.latestAppearedAt > 0 && ac.now - win.latestAppearedAt < 1300) animating = true;
       }
       if (!dirty.current && !animating) return;
       dirty.current = false;

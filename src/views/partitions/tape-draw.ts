@@ -270,7 +270,7 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
           if (cell.appearedAt > 0 && !frame.reducedMotion) {
             const t = Math.min(1, (frame.now - cell.appearedAt) / APPEAR_MS);
             alpha = 0.25 + 0.75 * t;
-            dx = (1 - t) * Math.min(24, w * 0.8);
+            dx = (1 - t) * Math.min(16, w * 0.5);
           }
           drawCell(ctx, frame, cell, x + dx, cellTop, w, alpha, colours);
           if (cell.appearedAt > 0 && frame.reducedMotion && frame.now - cell.appearedAt < 1200) {
@@ -367,9 +367,11 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
     }
 
     // Flags: the high watermark and the log end offset.
-    if (xHw >= -40 && xHw <= width + 40) {
+    if (xHw >= -40) {
       const same = row.highWatermark === row.logEndOffset;
-      flag(ctx, Math.min(width - 1, Math.max(1, xHw)), top + 2, cellTop + CELL_H, same ? `HW = LEO ${row.highWatermark}` : `HW ${row.highWatermark}`, colours.accent, "right");
+      // Beyond the right edge (the tape lags the live log end by a frame or two): say so.
+      const beyond = xHw > width + 1 ? " →" : "";
+      flag(ctx, Math.min(width - 1, Math.max(1, xHw)), top + 2, cellTop + CELL_H, `${same ? `HW = LEO ${row.highWatermark}` : `HW ${row.highWatermark}`}${beyond}`, colours.accent, "right");
       if (!same && xLeo >= 0 && xLeo <= width) flag(ctx, xLeo, top + 2, cellTop + CELL_H, `LEO ${row.logEndOffset}`, colours.text2, "left");
     }
 

@@ -6,6 +6,7 @@
  */
 import type { BrokerClient, RecordView } from "../../engine-client/broker-client";
 import { keyColour } from "../../app/key-colours";
+import { MAX_FETCH_PER_PARTITION } from "./tape-geometry";
 
 export interface TapeCell {
   offset: number;
@@ -16,7 +17,7 @@ export interface TapeCell {
   control: string | null;
   preview: string;
   timestamp: number;
-  /** Wall time (performance.now) it first appeared at the tail, for the slide-in; 0 if loaded. */
+  /** Animation time it first appeared at the tail, for the slide-in; 0 if loaded with the view. */
   appearedAt: number;
 }
 
@@ -25,6 +26,8 @@ export interface PartitionWindow {
   from: number;
   to: number;
   cells: Map<number, TapeCell>;
+  /** When the newest cells appeared (animation time), 0 if none slid in. */
+  latestAppearedAt: number;
 }
 
 const PREVIEW_CHARS = 80;
@@ -53,6 +56,8 @@ export class TapeRecords {
     private readonly client: () => BrokerClient | undefined,
     readonly topic: string,
     private readonly onChange: () => void,
+    /** The tape's animation clock, which stands still while the engine is paused. */
+    private readonly animationNow: () => number,
   ) {}
 
   window(partition: number): PartitionWindow | undefined {
@@ -68,6 +73,8 @@ export class TapeRecords {
 
   /** Make sure [from, to) is fetched; `tail` marks records new at the log end (they slide in). */
   ensure(partition: number, from: number, to: number): void {
+    // Never more than a view's worth: a window far behind the tail is replaced, not extended.
+    if (to - from > MAX_FETCH_PER_PARTITION) from = to - MAX_FETCH_PER_PARTITION;
     const w = this.windows.get(partition);
     if (w && w.from <= from && w.to >= to) return;
     if (this.inflight.has(partition)) {
@@ -85,9 +92,9 @@ export class TapeRecords {
     try {
       const existing = this.windows.get(partition);
       // Extending at the tail keeps what is there and marks the new records as appearing now.
-      const extending = existing !== undefined && from >= existing.from && from <= existing.to && to > existing.to;
+      const extending = existing !== undefined && from >= existing.from && from <= existing.to && to > existing.to && to - existing.from <= 3 * MAX_FETCH_PER_PARTITION;
       const start = extending ? existing.to : from;
-      const now = performance.now();
+      const now = Math.max(1, this.animationNow());
       const cells = extending ? existing.cells : new Map<number, TapeCell>();
       let next = start;
       while (next < to) {
@@ -103,6 +110,7 @@ export class TapeRecords {
       if (generation !== this.generation) return;
       if (extending) {
         existing.to = Math.max(existing.to, to);
+        existing.latestAppearedAt = now;
         // Keep the cache bounded while the tail runs away: drop what scrolled far off.
         if (existing.to - existing.from > 3 * (to - from)) {
           const keepFrom = existing.to - 2 * (to - from);
@@ -110,7 +118,7 @@ export class TapeRecords {
           existing.from = keepFrom;
         }
       } else {
-        this.windows.set(partition, { from: start, to, cells });
+        this.windows.set(partition, { from: start, to, cells, latestAppearedAt: 0 });
       }
       this.onChange();
     } catch {
