@@ -1,16 +1,13 @@
 import { useEffect } from "react";
-import { MAIN_VIEWS, useStore } from "../state/store";
-import { CompactionView } from "../views/compaction/compaction-view";
+import { MAIN_VIEWS, useStore, type MainView as MainViewId } from "../state/store";
 import { Inspector } from "../views/inspector/inspector";
-import { MessageBrowser } from "../views/messages/message-browser";
-import { LatestTable } from "../views/messages/latest-table";
-import { PartitionsView } from "../views/partitions/partitions-view";
 import { Drawer } from "../views/produce/drawer";
 import { TopicRail } from "../views/topics/topic-rail";
 import { BrokerBanner } from "./broker-banner";
 import { Dialogs } from "./dialogs";
 import { useShortcuts } from "./shortcuts";
 import { TopBar } from "./top-bar";
+import { VIEW_REGISTRY } from "./view-registry";
 
 function EmptyMain() {
   const connection = useStore((s) => s.connection);
@@ -46,6 +43,13 @@ function EmptyMain() {
       )}
     </section>
   );
+}
+
+function ViewBody({ view, hasTopic }: { view: MainViewId; hasTopic: boolean }) {
+  const entry = VIEW_REGISTRY[view] ?? VIEW_REGISTRY.partitions!;
+  if (entry.needsTopic && !hasTopic) return <EmptyMain />;
+  const View = entry.component;
+  return <View />;
 }
 
 function MainView() {
@@ -93,7 +97,7 @@ function MainView() {
         )}
       </div>
       <div id="main-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="main-panel">
-        {view === "compaction" ? <CompactionView /> : !description ? <EmptyMain /> : view === "partitions" ? <PartitionsView /> : view === "messages" ? <MessageBrowser /> : <LatestTable />}
+        <ViewBody view={view} hasTopic={description !== null} />
       </div>
     </main>
   );

@@ -12,7 +12,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; what: string }> = [
   { keys: "Space", what: "Play / pause the whole engine" },
   { keys: ". or →", what: `Step engine time by ${STEP_MS} ms` },
   { keys: "[ and ]", what: "Slower / faster (0.1× … 100×)" },
-  { keys: "1 – 4", what: "Partitions · Compaction & retention · Messages · Table" },
+  { keys: `1 – ${MAIN_VIEWS.length}`, what: MAIN_VIEWS.map((v) => v.label).join(" · ") },
   { keys: "/", what: "Search messages" },
   { keys: "+ and −", what: "Zoom the tape in and out" },
   { keys: "0", what: "Fit the whole log on the tape" },
@@ -63,8 +63,16 @@ export function useShortcuts(): void {
         case "2":
         case "3":
         case "4":
-          s.setView(MAIN_VIEWS[Number(event.key) - 1]!.id);
+        case "5":
+        case "6":
+        case "7":
+        case "8":
+        case "9": {
+          const v = MAIN_VIEWS[Number(event.key) - 1];
+          if (!v) return;
+          s.setView(v.id);
           break;
+        }
         case "/":
           s.setView("messages");
           setTimeout(() => document.querySelector<HTMLInputElement>("[data-testid=filter-value]")?.focus(), 0);
