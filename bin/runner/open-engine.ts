@@ -7,6 +7,7 @@ import type { EnginePort } from "../../workers/engine/engine-port";
 import { createEngine } from "../../workers/engine/engine";
 import { MemoryStorage } from "../../workers/storage/memory-storage";
 import { NodeFsStorage } from "../../workers/storage/node-fs-storage";
+import { nodeProcessingChannels } from "../../workers/streams/runtime/node-processing-channel";
 
 export interface EngineSetup {
   clockStart: number;
@@ -22,5 +23,6 @@ export async function openEngine(setup: EngineSetup): Promise<EnginePort> {
     storage = new NodeFsStorage(setup.dataDir);
   }
   // SCENARIO.md: rebalances complete within the step that causes them, as in Kafka's own tests.
-  return createEngine({ storage, clockStart: setup.clockStart, broker: { groupInitialRebalanceDelayMs: 0 } });
+  // Topologies run in worker threads under the watchdog, as in the browser.
+  return createEngine({ storage, clockStart: setup.clockStart, broker: { groupInitialRebalanceDelayMs: 0 }, processing: nodeProcessingChannels() });
 }

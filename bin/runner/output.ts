@@ -5,6 +5,7 @@
  */
 import type { StoredRecord } from "../../workers/engine/engine-port";
 import { decodeHeaders, decodeJson, type JsonHeaders, type JsonValue } from "../../workers/client/json-serde";
+import { splitWindowedKey, type WindowedKeyFormat } from "../../workers/streams/runtime/key-formats";
 import { comparePartitionNames } from "./partition-name";
 
 /** A record with key, value and headers already decoded for printing. */
@@ -39,6 +40,23 @@ export interface GroupSummary {
 export interface PrintOptions {
   /** How to show a topic's keys; windowed topics show `{"key":K,"window":{…}}`. Default: {@link decodeJson}. */
   decodeKey?: (bytes: Uint8Array | null, topic: string) => JsonValue;
+}
+
+/** How the keys of a topic that holds windowed keys are laid out (see workers/streams/runtime/key-formats.ts). */
+export type WindowedKeyFormatOf = (topic: string) => WindowedKeyFormat | undefined;
+
+/**
+ * Decodes keys for printing: on topics where stream applications wrote windowed keys,
+ * `{"key":K,"window":{"start":ms,"end":ms}}`; elsewhere as any key.
+ */
+export function windowedKeyDecoder(formatOf: WindowedKeyFormatOf): (bytes: Uint8Array | null, topic: string) => JsonValue {
+  return (bytes, topic) => {
+    const format = bytes === null ? undefined : formatOf(topic);
+    if (bytes === null || format === undefined) return decodeJson(bytes);
+    const split = splitWindowedKey(bytes, format);
+    if (split === undefined) return decodeJson(bytes);
+    return { key: decodeJson(split.key), window: { start: split.start, end: split.end } };
+  };
 }
 
 export function printedRecord(record: StoredRecord, options: PrintOptions = {}): PrintedRecord {

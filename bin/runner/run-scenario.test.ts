@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type {
+  ApplicationDescription,
   CommitRequest,
   EnginePort,
   GroupSummary,
@@ -11,6 +12,8 @@ import type {
   SeekRequest,
   StoredRecord,
   TopicSpec,
+  TopologyRequest,
+  WindowedKeyFormat,
 } from "../../workers/engine/engine-port";
 import { KafkaError } from "../../workers/protocol/errors";
 import { runScenario, type RunOptions } from "./run-scenario";
@@ -102,6 +105,44 @@ class RecordingEngine implements EnginePort {
   async describeGroups(): Promise<GroupSummary[]> {
     this.calls.push("describeGroups");
     return this.groups;
+  }
+  /** Applications as describeApplications reports them. */
+  applications: ApplicationDescription[] = [];
+  /** Topics whose keys are windowed. */
+  readonly windowed = new Map<string, WindowedKeyFormat>();
+  async settle(): Promise<void> {}
+  async startApplication(req: TopologyRequest): Promise<ApplicationDescription> {
+    this.calls.push(`startApplication ${req.applicationId}`);
+    return this.application(req.applicationId);
+  }
+  async stopApplication(applicationId: string): Promise<ApplicationDescription> {
+    this.calls.push(`stopApplication ${applicationId}`);
+    return this.application(applicationId);
+  }
+  async restartApplication(req: { applicationId: string }): Promise<ApplicationDescription> {
+    this.calls.push(`restartApplication ${req.applicationId}`);
+    return this.application(req.applicationId);
+  }
+  describeApplications(): ApplicationDescription[] {
+    return this.applications;
+  }
+  windowedKeyFormat(topic: string): WindowedKeyFormat | undefined {
+    return this.windowed.get(topic);
+  }
+  private application(applicationId: string): ApplicationDescription {
+    return (
+      this.applications.find((a) => a.applicationId === applicationId) ?? {
+        applicationId,
+        state: "RUNNING",
+        processingGuarantee: "at_least_once",
+        commitIntervalMs: 30000,
+        topology: "",
+        nodes: [],
+        tasks: [],
+        internalTopics: [],
+        stats: { processed: 0, produced: 0, skipped: 0, dropped: 0, restored: 0, commits: 0, lastCommitMs: null },
+      }
+    );
   }
 }
 

@@ -7,10 +7,10 @@
  * message that opens with the JSON path; they are never thrown to the caller. Anything
  * else thrown is an internal error and propagates.
  */
-import type { EnginePort } from "../../workers/engine/engine-port";
+import type { ApplicationDescription, EnginePort } from "../../workers/engine/engine-port";
 import { isKafkaError } from "../../workers/protocol/errors";
 import { checkExpectations, formatDifferences, type Difference } from "./check";
-import { formatDumpLine, formatGroupLine, printedRecord, type GroupSummary, type PrintedRecord } from "./output";
+import { formatDumpLine, formatGroupLine, printedRecord, windowedKeyDecoder, type GroupSummary, type PrintedRecord } from "./output";
 import { checkStepTopics, checkTopicExists, type PartitionsOf, type Scenario, type Step } from "./scenario";
 import { childPath, ScenarioError } from "./scenario-error";
 import { STEP_HANDLERS, type StepContext, type StepHandler, type StepHandlers } from "./step-handlers";
@@ -78,9 +78,13 @@ export async function runScenario(scenario: Scenario, engine: EnginePort, option
   const ctx: StepContext = { engine, out: options.out };
   const partitionsOf: PartitionsOf = (topic) => (engine.hasTopic(topic) ? engine.partitionCount(topic) : undefined);
 
+  const decodeKey = windowedKeyDecoder((topic) => engine.windowedKeyFormat(topic));
   try {
     await createTopics(scenario, engine);
-    for (const step of scenario.steps) await runStep(step, handlers, ctx, partitionsOf);
+    for (const step of scenario.steps) {
+      await runStep(step, handlers, ctx, partitionsOf);
+      await engine.settle();
+    }
     await dumpTopics(options.dump ?? [], engine, partitionsOf, options.out);
     const wantGroups = options.groups === true || (options.check === true && scenario.expect?.groups !== undefined);
     const groups: GroupSummary[] = wantGroups ? await engine.describeGroups() : [];
@@ -89,7 +93,7 @@ export async function runScenario(scenario: Scenario, engine: EnginePort, option
       const topics = new Map<string, PrintedRecord[]>();
       for (const topic of Object.keys(scenario.expect.topics ?? {})) {
         checkTopicExists(childPath("expect.topics", topic), topic, partitionsOf);
-        topics.set(topic, (await engine.readAll(topic)).map((r) => printedRecord(r)));
+        topics.set(topic, (await engine.readAll(topic)).map((r) => printedRecord(r, { decodeKey })));
       }
       const differences = checkExpectations(scenario.expect, { topics, groups: new Map(groups.map((g) => [g.group, g])) });
       if (differences.length > 0) {
@@ -103,7 +107,24 @@ export async function runScenario(scenario: Scenario, engine: EnginePort, option
     if (e instanceof ScenarioError) return report(e.message);
     throw e;
   }
+  // An application that failed while running does not stop the run, but the run failed.
+  for (const app of engine.describeApplications()) if (app.state === "ERROR") report(applicationFailureMessage(app));
   return outcome;
+}
+
+/**
+ * SCENARIO.md: names the application, the state ERROR, the record's topic, partition and
+ * offset, the error's message, then the stack mapped to the user's source lines.
+ */
+export function applicationFailureMessage(app: ApplicationDescription): string {
+  const f = app.failure;
+  let text = `streams application "${app.applicationId}" is in state ERROR`;
+  if (!f) return text;
+  if (f.topic !== null && f.reason === "user-code") text += ` after a failure on the record at topic ${f.topic}, partition ${f.partition}, offset ${f.offset}`;
+  const where = f.line !== undefined ? ` (topology.ts:${f.line}:${f.column ?? 0})` : "";
+  text += `: ${f.message}${where}`;
+  if (f.stack && f.reason === "user-code") text += `\n${f.stack}`;
+  return text;
 }
 
 /**
@@ -149,7 +170,8 @@ async function dumpTopics(topics: readonly string[], engine: EnginePort, partiti
     if (seen.has(topic)) continue;
     seen.add(topic);
     checkTopicExists("--dump", topic, partitionsOf);
-    for (const record of await engine.readAll(topic)) out(formatDumpLine(printedRecord(record)));
+    const decodeKey = windowedKeyDecoder((t) => engine.windowedKeyFormat(t));
+    for (const record of await engine.readAll(topic)) out(formatDumpLine(printedRecord(record, { decodeKey })));
   }
 }
 

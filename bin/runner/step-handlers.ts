@@ -5,7 +5,7 @@
  */
 import type { EnginePort, JoinRequest, ProduceOptions, ProduceRecord } from "../../workers/engine/engine-port";
 import { serializeHeaders, serializeKey, serializeValue } from "../../workers/client/json-serde";
-import { formatPollLine, printedRecord } from "./output";
+import { formatPollLine, printedRecord, windowedKeyDecoder } from "./output";
 import type { JoinStep, ProduceStep, ScenarioRecord, StepArgs, StepOf, Verb } from "./scenario";
 
 export interface StepContext {
@@ -53,7 +53,11 @@ export const STEP_HANDLERS: StepHandlers = {
   poll: async (args, { engine, out }) => {
     const origin = { groupId: args.groupId, memberId: args.memberId };
     const records = await engine.poll(args.max === undefined ? origin : { ...origin, max: args.max });
-    for (const r of records) out(formatPollLine(origin, printedRecord(r)));
+    const decodeKey = windowedKeyDecoder((topic) => engine.windowedKeyFormat(topic));
+    for (const r of records) out(formatPollLine(origin, printedRecord(r, { decodeKey })));
+  },
+  topology: async (args, { engine }) => {
+    await engine.startApplication({ applicationId: args.applicationId, source: args.source, ...(args.config !== undefined ? { config: args.config } : {}) });
   },
   commit: async (args, { engine }) => {
     await engine.commit(args.offsets === undefined ? { groupId: args.groupId, memberId: args.memberId } : { groupId: args.groupId, memberId: args.memberId, offsets: args.offsets });

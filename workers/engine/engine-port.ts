@@ -3,6 +3,20 @@
  * scenario verbs, in Kafka's terms. Implemented by `workers/engine/engine.ts`.
  */
 import type { RecordHeader } from "../log/record-batch";
+import type { ApplicationDescription } from "../streams/runtime/application-host";
+import type { RestartRequest } from "../streams/runtime/applications";
+import type { WindowedKeyFormat } from "../streams/runtime/key-formats";
+
+export type { ApplicationDescription, RestartRequest, WindowedKeyFormat };
+
+/** The `topology` verb: a stream application. */
+export interface TopologyRequest {
+  applicationId: string;
+  /** TypeScript source of topology.ts. */
+  source: string;
+  /** Streams config by Kafka's names (processing.guarantee, commit.interval.ms, consumer and producer configs…). */
+  config?: Record<string, string | number | boolean>;
+}
 
 export interface TopicSpec {
   name: string;
@@ -113,5 +127,15 @@ export interface EnginePort {
   seek(req: SeekRequest): Promise<number>;
   /** Every group the broker knows, sorted by group id. */
   describeGroups(): Promise<GroupSummary[]>;
+  /** Drive everything to rest: groups, and every running stream application to quiescence. */
+  settle(): Promise<void>;
+  /** Start a stream application; compile errors and invalid topologies throw. */
+  startApplication(req: TopologyRequest): Promise<ApplicationDescription>;
+  stopApplication(applicationId: string): Promise<ApplicationDescription>;
+  restartApplication(req: RestartRequest): Promise<ApplicationDescription>;
+  /** Every stream application, sorted by id: state, tasks, topology, stats, failure. */
+  describeApplications(): ApplicationDescription[];
+  /** Set when stream applications wrote windowed keys to the topic. */
+  windowedKeyFormat(topic: string): WindowedKeyFormat | undefined;
   close(): Promise<void>;
 }

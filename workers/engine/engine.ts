@@ -12,11 +12,17 @@ import type { BrokerListener } from "../broker/broker-events";
 import { ProducerCore, type ProduceTransport } from "../client/producer-core";
 import { batchesIn, decodeRecords, isControl } from "../log/record-batch";
 import { resolveProducerConfig } from "../protocol/client-config";
+import { KafkaError } from "../protocol/errors";
 import type { RawConfig } from "../protocol/config-def";
 import { VirtualClock } from "../runtime/clock";
 import { SeededRandom } from "../runtime/random";
 import { VirtualScheduler } from "../runtime/scheduler";
 import type { Storage } from "../storage/storage";
+import type { ApplicationDescription, ApplicationEvent } from "../streams/runtime/application-host";
+import { StreamsApplications, type RestartRequest } from "../streams/runtime/applications";
+import type { ResetReport } from "../streams/runtime/app-reset";
+import { WindowedKeyFormats, type WindowedKeyFormat } from "../streams/runtime/key-formats";
+import type { ProcessingChannelFactory } from "../streams/runtime/processing-channel";
 import { EngineConsumers, type ConsumerView } from "./engine-consumers";
 import type {
   CommitRequest,
@@ -30,7 +36,15 @@ import type {
   SeekRequest,
   StoredRecord,
   TopicSpec,
+  TopologyRequest,
 } from "./engine-port";
+
+/** A stream application's event, as the engine passes it on (beside the broker's events). */
+export interface StreamsEngineEvent {
+  type: "streams";
+  applicationId: string;
+  event: ApplicationEvent;
+}
 
 export interface EngineOptions {
   storage: Storage;
@@ -39,6 +53,19 @@ export interface EngineOptions {
   seed?: number;
   broker?: Partial<BrokerConfig>;
   listener?: BrokerListener;
+  /** Where stream applications run their topologies: worker threads, Web Workers, or in-process for tests. */
+  processing?: ProcessingChannelFactory;
+  /** Receives the stream applications' events. */
+  streamsListener?: (event: StreamsEngineEvent) => void;
+  /** Whether the processing runtimes collect processor events (per-node counts, windows, store updates). */
+  streamsEvents?: boolean;
+  /**
+   * Commit every application's progress whenever the engine settles (the runner drives each
+   * step to quiescence this way); off, applications commit every commit.interval.ms only.
+   */
+  commitOnSettle?: boolean;
+  /** Most records per request to a processing runtime (one fetch is split into requests of this size). */
+  streamsBatchRecords?: number;
 }
 
 /** Fetch size used when the engine reads whole partitions for itself. */
@@ -53,14 +80,31 @@ export class Engine implements EnginePort {
   private readonly initializedTransactional = new WeakSet<ProducerCore>();
   private readonly options: EngineOptions;
   private readonly consumers: EngineConsumers;
+  readonly keyFormats: WindowedKeyFormats;
+  private readonly applications: StreamsApplications;
 
-  private constructor(options: EngineOptions, scheduler: VirtualScheduler, broker: Broker) {
+  private constructor(options: EngineOptions, scheduler: VirtualScheduler, broker: Broker, keyFormats: WindowedKeyFormats) {
     this.options = options;
     this.storage = options.storage;
     this.scheduler = scheduler;
     this.random = new SeededRandom(options.seed ?? 0x5eed);
     this.brokerInstance = broker;
     this.consumers = new EngineConsumers(() => this.brokerInstance, scheduler);
+    this.keyFormats = keyFormats;
+    const listener = options.streamsListener;
+    this.applications = new StreamsApplications({
+      broker: () => this.brokerInstance,
+      scheduler,
+      random: this.random,
+      keyFormats,
+      channels: (applicationId) => {
+        if (!options.processing) throw new KafkaError("INVALID_REQUEST", `streams application "${applicationId}": this engine has no processing runtime for topologies`);
+        return options.processing(applicationId);
+      },
+      ...(listener ? { emit: (applicationId: string, event: ApplicationEvent) => listener({ type: "streams", applicationId, event }) } : {}),
+      events: options.streamsEvents ?? false,
+      ...(options.streamsBatchRecords !== undefined ? { batchRecords: options.streamsBatchRecords } : {}),
+    });
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
@@ -72,7 +116,7 @@ export class Engine implements EnginePort {
       ...(options.listener ? { listener: options.listener } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
-    return new Engine(options, scheduler, broker);
+    return new Engine(options, scheduler, broker, await WindowedKeyFormats.load(options.storage));
   }
 
   get broker(): Broker {
@@ -176,6 +220,7 @@ export class Engine implements EnginePort {
   async settle(): Promise<void> {
     await this.broker.idle();
     await this.consumers.settleAll();
+    await this.applications.drive(this.options.commitOnSettle ?? true);
     await this.broker.idle();
   }
 
@@ -190,6 +235,7 @@ export class Engine implements EnginePort {
   /** Shut the broker down and start a new one from the same storage: what a crash-free restart does. */
   async restart(): Promise<void> {
     this.consumers.stopAll();
+    this.applications.killAll();
     await this.broker.shutdown();
     this.brokerInstance = await Broker.start({
       storage: this.storage,
@@ -198,6 +244,8 @@ export class Engine implements EnginePort {
       ...(this.options.listener ? { listener: this.options.listener } : {}),
       ...(this.options.seed !== undefined ? { seed: this.options.seed } : {}),
     });
+    await this.applications.resumeAll();
+    await this.settle();
   }
 
   async readAll(topic: string): Promise<StoredRecord[]> {
@@ -257,8 +305,51 @@ export class Engine implements EnginePort {
     return this.consumers.describeConsumers(groupId);
   }
 
+  // ---- stream applications ----
+
+  /**
+   * Starts a stream application: its topology is compiled and checked (errors throw, as
+   * `<applicationId>:<line>:<column>: <message>`), its internal topics created, its group
+   * joined and its state restored; the engine then drives it whenever it settles.
+   */
+  async startApplication(req: TopologyRequest): Promise<ApplicationDescription> {
+    const description = await this.applications.start({ applicationId: req.applicationId, source: req.source, ...(req.config ? { config: req.config } : {}) });
+    await this.settle();
+    return this.applications.get(req.applicationId)?.describe() ?? description;
+  }
+
+  /** KafkaStreams.close(): commits, leaves the group, ends the processing worker. */
+  async stopApplication(applicationId: string): Promise<ApplicationDescription> {
+    const description = await this.applications.stop(applicationId);
+    await this.settle();
+    return description;
+  }
+
+  /** Stops (if running) and starts again, possibly changed, possibly reset to the beginning. */
+  async restartApplication(req: RestartRequest): Promise<ApplicationDescription> {
+    await this.applications.restart(req);
+    await this.settle();
+    return this.applications.get(req.applicationId)!.describe();
+  }
+
+  /** The application reset tool on a stopped application. */
+  async resetApplication(applicationId: string): Promise<ResetReport> {
+    return this.applications.reset(applicationId);
+  }
+
+  describeApplications(): ApplicationDescription[] {
+    return this.applications.describe();
+  }
+
+  /** How keys of `topic` print when stream applications wrote windowed keys there. */
+  windowedKeyFormat(topic: string): WindowedKeyFormat | undefined {
+    return this.keyFormats.get(topic);
+  }
+
   async close(): Promise<void> {
     this.consumers.stopAll();
+    await this.applications.closeAll();
+    await this.keyFormats.flushed();
     await this.broker.shutdown();
   }
 }

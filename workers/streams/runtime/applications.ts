@@ -1,0 +1,167 @@
+/**
+ * The stream applications of one engine: start, stop, change and restart them live, reset
+ * them (the application reset tool), and drive every running one to quiescence when the
+ * engine settles. One instance per application id.
+ */
+import { KafkaError } from "../../protocol/errors";
+import { resetApplication, isInternalTopicOf, type ResetReport } from "./app-reset";
+import {
+  StreamsApplication,
+  type ApplicationDescription,
+  type ApplicationEvent,
+  type ApplicationHostDeps,
+  type ApplicationSpec,
+} from "./application-host";
+
+export interface RestartRequest {
+  applicationId: string;
+  /** A changed topology; absent = the same source. */
+  source?: string;
+  /** A changed config; absent = the same config. */
+  config?: ApplicationSpec["config"];
+  /** Reset first: committed offsets back to the beginning, internal topics deleted. */
+  reset?: boolean;
+  /**
+   * Throw the local state away. Stores live in the processing runtime's memory, so a
+   * restart always rebuilds them from the changelogs; wiping matters with a reset, where
+   * the changelogs are gone too (kept as a flag so the workbench can show the choice).
+   */
+  wipeState?: boolean;
+}
+
+export interface ApplicationsDeps extends Omit<ApplicationHostDeps, "emit"> {
+  emit?: (applicationId: string, event: ApplicationEvent) => void;
+}
+
+/** Passes without progress end a drive; a topology that feeds itself stops after this many. */
+const MAX_ROUNDS = 1000;
+
+interface Entry {
+  spec: ApplicationSpec;
+  instance: StreamsApplication;
+  /** Stopped on purpose (stop) rather than by the engine going down. */
+  stopped: boolean;
+  lastReset?: ResetReport;
+}
+
+export class StreamsApplications {
+  private readonly apps = new Map<string, Entry>();
+
+  constructor(private readonly deps: ApplicationsDeps) {}
+
+  private make(spec: ApplicationSpec): StreamsApplication {
+    const { emit, ...deps } = this.deps;
+    return new StreamsApplication(spec, { ...deps, ...(emit ? { emit: (e: ApplicationEvent) => emit(spec.applicationId, e) } : {}) });
+  }
+
+  /** Starts an application; one already running under that id is an error (stop it first). */
+  async start(spec: ApplicationSpec): Promise<ApplicationDescription> {
+    const existing = this.apps.get(spec.applicationId);
+    if (existing && !existing.instance.describe().state.match(/^(NOT_RUNNING|ERROR)$/)) {
+      throw new KafkaError("ILLEGAL_STATE", `streams application "${spec.applicationId}" is already ${existing.instance.state}; stop it or restart it`);
+    }
+    const instance = this.make(spec);
+    await instance.start();
+    this.apps.set(spec.applicationId, { spec, instance, stopped: false });
+    return instance.describe();
+  }
+
+  async stop(applicationId: string): Promise<ApplicationDescription> {
+    const entry = this.entry(applicationId, "stop");
+    entry.stopped = true;
+    await entry.instance.stop();
+    return entry.instance.describe();
+  }
+
+  /**
+   * Stops the application (if it runs), optionally resets it, and starts a new instance with
+   * the same or a changed topology and config, from the committed offsets.
+   */
+  async restart(req: RestartRequest): Promise<ApplicationDescription> {
+    const entry = this.entry(req.applicationId, "restart");
+    await entry.instance.stop();
+    const spec: ApplicationSpec = {
+      applicationId: req.applicationId,
+      source: req.source ?? entry.spec.source,
+      ...(req.config !== undefined ? { config: req.config } : entry.spec.config !== undefined ? { config: entry.spec.config } : {}),
+    };
+    let lastReset: ResetReport | undefined;
+    if (req.reset) lastReset = await this.reset(req.applicationId);
+    const instance = this.make(spec);
+    await instance.start();
+    this.apps.set(req.applicationId, { spec, instance, stopped: false, ...(lastReset ? { lastReset } : {}) });
+    return instance.describe();
+  }
+
+  /** The application reset tool; the application must not be running. */
+  async reset(applicationId: string): Promise<ResetReport> {
+    const entry = this.apps.get(applicationId);
+    if (entry && !entry.instance.describe().state.match(/^(NOT_RUNNING|ERROR)$/)) {
+      throw new KafkaError("ILLEGAL_STATE", `reset of streams application "${applicationId}": it is ${entry.instance.state}; stop it first`);
+    }
+    const inputs = entry?.instance.topology?.externalSourceTopics ?? [];
+    const broker = this.deps.broker();
+    const report = await resetApplication(broker, applicationId, inputs);
+    for (const t of report.deletedTopics) if (isInternalTopicOf(applicationId, t)) this.deps.keyFormats.forget(t);
+    return report;
+  }
+
+  describe(): ApplicationDescription[] {
+    return [...this.apps.values()].map((e) => e.instance.describe()).sort((a, b) => (a.applicationId < b.applicationId ? -1 : a.applicationId > b.applicationId ? 1 : 0));
+  }
+
+  get(applicationId: string): StreamsApplication | undefined {
+    return this.apps.get(applicationId)?.instance;
+  }
+
+  private running(): StreamsApplication[] {
+    return [...this.apps.values()].map((e) => e.instance).filter((a) => a.state === "RUNNING" || a.state === "REBALANCING");
+  }
+
+  /**
+   * Runs passes over every running application until a whole pass moves nothing; then,
+   * when `commit` is set, commits (which under exactly_once_v2 makes the results visible
+   * to read_committed readers, possibly other applications) and goes on until a commit
+   * brings nothing new either.
+   */
+  async drive(commit: boolean): Promise<void> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      let progressed = false;
+      for (const app of this.running()) if (await app.runOnce()) progressed = true;
+      if (progressed) continue;
+      if (!commit) return;
+      let committed = false;
+      for (const app of this.running()) if (await app.commitIfDirty()) committed = true;
+      if (!committed) return;
+    }
+  }
+
+  /** The engine goes down: every instance dies without committing. */
+  killAll(): void {
+    for (const e of this.apps.values()) e.instance.kill();
+  }
+
+  /** After an engine restart: new instances of the applications that were running, from their committed offsets. */
+  async resumeAll(): Promise<void> {
+    for (const [id, e] of [...this.apps]) {
+      if (e.stopped) continue;
+      const instance = this.make(e.spec);
+      this.apps.set(id, { ...e, instance });
+      await instance.start();
+    }
+  }
+
+  /** Engine shutdown. */
+  async closeAll(): Promise<void> {
+    for (const e of this.apps.values()) e.instance.kill();
+  }
+
+  private entry(applicationId: string, verb: string): Entry {
+    const entry = this.apps.get(applicationId);
+    if (!entry) {
+      const known = [...this.apps.keys()].sort();
+      throw new KafkaError("INVALID_REQUEST", `${verb}: no streams application "${applicationId}" (${known.length === 0 ? "none is started" : `started: ${known.join(", ")}`})`);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Entry of the processing worker in Node (a worker_threads Worker started through the
+ * TypeScript bootstrap): wiring only, the runtime is processing-runtime.ts.
+ */
+import { parentPortEndpoint } from "../../runtime/node-worker-like";
+import { serveWatchedRequests } from "../../runtime/watched-worker-side";
+import { nodeLibFiles } from "../user-code/node-lib-files";
+import { ProcessingRuntime } from "./processing-runtime";
+import type { RuntimeRequest } from "./protocol";
+
+const runtime = new ProcessingRuntime({ libs: nodeLibFiles });
+serveWatchedRequests(parentPortEndpoint(), (body, progress) => runtime.handle(body as RuntimeRequest, progress));
