@@ -241,9 +241,11 @@ export default defineConfig(
         {
           into: "workers",
           allowTypeOnly: true,
-          allow: ["\\.worker(\\.[cm]?[jt]s)?$", "^workers/protocol/"],
+          // workers/client's entry is the KafkaJS-shaped client library, made to run on the
+          // page against the broker worker (src/engine-client/kafka-client.ts).
+          allow: ["\\.worker(\\.[cm]?[jt]s)?$", "^workers/protocol/", "^workers/client(/index(\\.ts)?)?$"],
           message:
-            "engine modules run in workers, not on the main thread: start a *.worker entry point, `import type` its API, or use workers/protocol/ (errors, configs).",
+            "engine modules run in workers, not on the main thread: start a *.worker entry point, `import type` its API, or use workers/protocol/ (errors, configs) or the client library's entry, workers/client.",
         },
       ],
     },

@@ -1,14 +1,16 @@
 /**
  * The broker worker (DESIGN.md seam 1): wiring only. It takes the origin's broker lock,
  * opens OPFS, and exposes the engine API over Comlink; everything it exposes is built by
- * workers/engine/engine-api.ts, which the Node tests exercise on memory storage.
+ * workers/engine/engine-api.ts and workers/client/served-transport.ts, which the Node tests
+ * exercise on memory storage.
  *
  * The API is exposed at once, before the lock is known, so the page can always ask for
  * the status. A tab that finds the lock taken never opens OPFS: it says another tab owns
  * the broker and waits in the lock's queue, taking over when that tab goes away.
  */
 import * as Comlink from "comlink";
-import { BrokerEngineApi, seamSafe } from "./engine/engine-api";
+import { servedTransport } from "./client/served-transport";
+import { BrokerEngineApi, seamSafe, type EngineApi } from "./engine/engine-api";
 import { acquireOriginLock, waitForOriginLock } from "./runtime/origin-lock";
 import { TICK_MS, WallClockDriver } from "./runtime/wall-clock-driver";
 import { OpfsStorage } from "./storage/opfs-storage";
@@ -32,7 +34,22 @@ const api = new BrokerEngineApi({
   firstWorld: true,
 });
 
-Comlink.expose(seamSafe(api));
+/**
+ * What this worker exposes: the engine API, and `connectClient` to serve a page's `Kafka`
+ * (workers/client) the client transport on a MessagePort of its own, so client requests
+ * and fetched bytes never queue behind the UI's calls on one endpoint.
+ */
+export type BrokerWorkerApi = EngineApi & {
+  connectClient(port: MessagePort): Promise<void>;
+};
+
+const exposed: BrokerWorkerApi = {
+  ...seamSafe(api),
+  async connectClient(port) {
+    Comlink.expose(servedTransport(() => api.currentBroker(), Comlink.transfer), port);
+  },
+};
+Comlink.expose(exposed);
 
 async function boot(): Promise<void> {
   try {

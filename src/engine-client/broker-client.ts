@@ -8,6 +8,7 @@
 import * as Comlink from "comlink";
 import type { Remote } from "comlink";
 import type { EngineApi, EngineUpdate } from "../../workers/engine/engine-api";
+import type { BrokerWorkerApi } from "../../workers/broker.worker";
 import type { PartitionAppendResult } from "../../workers/broker/partition";
 import { fromSeamError } from "../../workers/protocol/seam-error";
 
@@ -52,6 +53,12 @@ export interface BrokerClient {
    * transferred to the worker, not copied: the caller must not use it afterwards.
    */
   produceBatch(topic: string, partition: number, bytes: Uint8Array): Promise<PartitionAppendResult>;
+  /**
+   * A new MessagePort on which the worker serves the client transport (a `ServedTransport`,
+   * workers/client/served-transport.ts): one per `Kafka` instance of the page, see
+   * kafka-client.ts.
+   */
+  openClientTransport(): Promise<MessagePort>;
   /** Stop the worker at once, mid-write if it is writing: what a crash does. */
   terminate(): void;
   /** Called once if the worker dies on its own (a load failure or an uncaught error). */
@@ -78,8 +85,15 @@ function rebuildingErrors(remote: Remote<EngineApi>): Remote<EngineApi> {
 }
 
 /** Start the broker worker and resolve once it answers (whatever its state: see `api.status()`). */
-export async function connectBroker(): Promise<BrokerClient> {
-  const worker = new Worker(new URL("../../workers/broker.worker.ts", import.meta.url), { type: "module", name: "streamlab-broker" });
+export function connectBroker(): Promise<BrokerClient> {
+  return brokerClientOf(new Worker(new URL("../../workers/broker.worker.ts", import.meta.url), { type: "module", name: "streamlab-broker" }));
+}
+
+/**
+ * The client of a worker that exposes a `BrokerWorkerApi` (the broker worker, or a
+ * benchmark's stand-in for it); resolves once it answers.
+ */
+export async function brokerClientOf(worker: Worker): Promise<BrokerClient> {
   const errorListeners: Array<(message: string) => void> = [];
   let failure: string | undefined;
   const loaded = new Promise<never>((_resolve, reject) => {
@@ -91,7 +105,7 @@ export async function connectBroker(): Promise<BrokerClient> {
   });
   // Only the race below listens to this promise; later failures go to onWorkerError.
   loaded.catch(() => {});
-  const remote = Comlink.wrap<EngineApi>(worker);
+  const remote = Comlink.wrap<BrokerWorkerApi>(worker);
   const api = rebuildingErrors(remote);
   await Promise.race([api.status(), loaded]);
   return {
@@ -102,6 +116,16 @@ export async function connectBroker(): Promise<BrokerClient> {
     },
     produceBatch(topic, partition, bytes) {
       return api.produceBatch(topic, partition, Comlink.transfer(bytes, [bytes.buffer]));
+    },
+    async openClientTransport() {
+      const channel = new MessageChannel();
+      try {
+        await remote.connectClient(Comlink.transfer(channel.port2, [channel.port2]));
+      } catch (e) {
+        channel.port1.close();
+        throw fromSeamError(e);
+      }
+      return channel.port1;
     },
     terminate() {
       worker.terminate();

@@ -61,4 +61,7 @@ export type { ClientTransport } from "./client-transport";
 export { InProcessTransport, type BrokerSource } from "./in-process-transport";
 export { seamSafeTransport, errorRebuildingTransport } from "./seam-transport";
 export { VirtualTime, type Participant } from "../runtime/virtual-time";
+export { FollowingScheduler } from "../runtime/following-scheduler";
+export { RemoteVirtualTime, type SteppedClock } from "../runtime/remote-virtual-time";
+export { servedTransport, type ServedTransport } from "./served-transport";
 export { KafkaError, isKafkaError, type KafkaErrorName } from "../protocol/errors";

@@ -12,7 +12,7 @@
  * Change events are never sent one per record: broker events are collected and delivered
  * to subscribers in one update per frame, together with the clock.
  */
-import type { BrokerConfig, TopicDescription } from "../broker/broker";
+import type { Broker, BrokerConfig, TopicDescription } from "../broker/broker";
 import type { BrokerEvent } from "../broker/broker-events";
 import type { PartitionAppendResult } from "../broker/partition";
 import { ProducerCore, type OutgoingRecord } from "../client/producer-core";
@@ -416,6 +416,14 @@ export class BrokerEngineApi implements EngineApi {
   fail(error: unknown): void {
     this.failure = toSeamError(error).message;
     this.setState("failed");
+  }
+
+  /**
+   * The running engine's broker (it changes on a workspace reset): what the worker serves
+   * the page's clients over their own ports. Throws as every call does until ready.
+   */
+  currentBroker(): Broker {
+    return this.ready().engine.broker;
   }
 
   /** Stop the clock and close every file (the worker is going away). */
