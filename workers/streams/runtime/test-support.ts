@@ -8,7 +8,10 @@ import type { StoredRecord } from "../../engine/engine-port";
 import { MemoryStorage } from "../../storage/memory-storage";
 import { nodeLibFiles } from "../user-code/node-lib-files";
 import { splitWindowedKey } from "./key-formats";
-import { InProcessChannel, type ProcessingChannelFactory } from "./processing-channel";
+import { WatchedWorkerError } from "../../runtime/watchdog";
+import { InProcessChannel, type ChannelRequestOptions, type ProcessingChannel, type ProcessingChannelFactory } from "./processing-channel";
+import type { RuntimeReply, RuntimeRequest } from "./protocol";
+import { readPartition } from "./read-partition";
 import { ProcessingRuntime } from "./processing-runtime";
 
 export const inProcess: ProcessingChannelFactory = () => new InProcessChannel(new ProcessingRuntime({ libs: nodeLibFiles }));
@@ -60,4 +63,43 @@ function printedKey(engine: Engine, r: StoredRecord): unknown {
   const split = format && r.key !== null ? splitWindowedKey(r.key, format) : undefined;
   if (!split) return decodeJson(r.key);
   return { key: decodeJson(split.key), window: { start: split.start, end: split.end } };
+}
+
+/** What a consumer with the given isolation level reads from every partition of a topic, as JSON values. */
+export async function readValues(engine: Engine, topic: string, isolation: "read_committed" | "read_uncommitted"): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (let p = 0; p < engine.partitionCount(topic); p++) {
+    await readPartition(engine.broker, topic, p, 0, isolation, (records) => {
+      for (const r of records) out.push(decodeJson(r.value));
+    });
+  }
+  return out;
+}
+
+/**
+ * A processing side that dies at a chosen process request, as a worker killed by the OS
+ * would: the request and every later one fail with the watchdog's "crashed" error.
+ */
+export class CrashingChannel implements ProcessingChannel {
+  private processRequests = 0;
+  private dead = false;
+
+  constructor(
+    private readonly inner: ProcessingChannel,
+    private readonly crashAt: number,
+  ) {}
+
+  async request<R extends RuntimeReply>(request: RuntimeRequest, options?: ChannelRequestOptions): Promise<R> {
+    if (!this.dead && request.type === "process" && this.processRequests++ === this.crashAt) {
+      this.dead = true;
+      this.inner.terminate();
+    }
+    if (this.dead) throw new WatchedWorkerError("crashed", "the worker failed: it was killed");
+    return this.inner.request<R>(request, options);
+  }
+
+  terminate(): void {
+    this.dead = true;
+    this.inner.terminate();
+  }
 }
