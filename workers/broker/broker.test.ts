@@ -121,6 +121,25 @@ describe("produce and fetch", () => {
     expect(broker.partition("t", 0).logEndOffset).toBe(0);
   });
 
+  it("validates a whole request before writing any of it", async () => {
+    const { broker } = await startBroker();
+    await broker.createTopic({ name: "t" });
+    const good = batch([["a", "1"]]);
+    const bad = batch([["b", "2"]]);
+    bad[40] = bad[40]! ^ 0xff;
+    const request = new Uint8Array(good.length + bad.length);
+    request.set(good, 0);
+    request.set(bad, good.length);
+    await expectKafkaError(broker.produce("t", 0, request), "CORRUPT_MESSAGE");
+    expect(broker.partition("t", 0).logEndOffset).toBe(0);
+    const both = new Uint8Array(good.length + batch([["c", "3"]]).length);
+    both.set(good, 0);
+    both.set(batch([["c", "3"]]), good.length);
+    const r = await broker.produce("t", 0, both);
+    expect([r.baseOffset, r.lastOffset, r.recordCount]).toEqual([0, 1, 2]);
+    expect(await values(broker, "t")).toEqual([[0, "1"], [1, "3"]]);
+  });
+
   it("drops retried batches of an idempotent producer and refuses gaps", async () => {
     const { broker } = await startBroker();
     await broker.createTopic({ name: "t" });

@@ -152,6 +152,7 @@ export class Broker {
   private readonly listeners = new Set<BrokerListener>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly cancels: Array<() => void> = [];
+  private readonly flushScheduled = new Set<Partition>();
   private producerIds = new ProducerIdManager();
   private transactions = this.newTransactionCoordinator();
   /** Where committed transactional offsets go; the group coordinator plugs in here. */
@@ -515,6 +516,7 @@ export class Broker {
     this.assertOpen();
     const p = this.partition(topicName, partition);
     const result = await p.append(batches, this.scheduler.clock.now());
+    this.scheduleIdleFlush(p);
     if (!result.duplicate) {
       this.emit({
         type: "records-appended",
@@ -527,6 +529,21 @@ export class Broker {
       });
     }
     return result;
+  }
+
+  /**
+   * Group commit's other half: whatever a burst of produce requests left unflushed is
+   * forced to storage at the engine's next tick, so a quiet partition never keeps
+   * acknowledged bytes unflushed for long.
+   */
+  private scheduleIdleFlush(p: Partition): void {
+    if (!p.hasUnflushedData || this.flushScheduled.has(p)) return;
+    this.flushScheduled.add(p);
+    this.scheduler.at(this.scheduler.clock.now(), () => {
+      this.flushScheduled.delete(p);
+      if (this.closed) return; // shutdown closes, and so flushes, every log
+      this.background(p.queue.run(() => p.flush(this.scheduler.clock.now())));
+    });
   }
 
   // ---- consumers ----

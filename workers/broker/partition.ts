@@ -36,6 +36,9 @@ export interface PartitionAppendResult {
   bytes: number;
 }
 
+/** Bytes appended before the partition forces them to stable storage (group commit). */
+export const GROUP_COMMIT_BYTES = 1 << 20;
+
 export type IsolationLevel = "read_uncommitted" | "read_committed";
 
 export interface PartitionFetchResult {
@@ -58,6 +61,9 @@ export class Partition {
   readonly queue = new SerialQueue();
   private config: TopicConfig;
   private aborted: CompletedTxn[] = [];
+  private unflushedBytes = 0;
+  private unflushedMessages = 0;
+  private lastFlushAt = 0;
 
   private constructor(topic: string, index: number, log: PartitionLog, config: TopicConfig) {
     this.topic = topic;
@@ -107,58 +113,128 @@ export class Partition {
   }
 
   /**
-   * Append a producer's batches (one produce request for this partition). Validates each
-   * batch as Kafka's LogValidator does, drops retries by sequence number, then flushes once
-   * for the whole request (group commit).
+   * Append a producer's batches (one produce request for this partition), as Kafka's
+   * LogValidator and UnifiedLog do: the whole request is validated before anything is
+   * written, retries are dropped by sequence number, and the accepted batches go to the log
+   * in one write. Durability follows {@link maybeFlush}.
    */
   append(buffer: Uint8Array, now: number): Promise<PartitionAppendResult> {
     return this.queue.run(async () => {
+      const batches = this.validateRequest(buffer, now);
+      const before = this.producers.snapshot();
       let baseOffset = -1;
       let last = -1;
       let logAppendTime = -1;
-      let duplicates = 0;
-      let batches = 0;
       let records = 0;
-      let consumed = 0;
-      for (const { pos, header } of batchesIn(buffer)) {
-        consumed = pos + header.batchLength + 12;
-        batches++;
-        const size = header.batchLength + 12;
-        const bytes = buffer.subarray(pos, pos + size);
-        validateBatch(bytes);
-        if (isControl(header)) {
-          throw new KafkaError("INVALID_RECORD", `${this.name}: producers cannot write control batches`);
+      let duplicates = 0;
+      // Runs of consecutive accepted batches are appended with one call (one storage write).
+      let runStart = -1;
+      let runEnd = -1;
+      let nextOffset = this.log.logEndOffset;
+      try {
+        for (const b of batches) {
+          const check = this.producers.check(b.header);
+          if (check !== "append") {
+            duplicates++;
+            if (runStart >= 0) ({ logAppendTime } = await this.appendRun(buffer, runStart, runEnd, now));
+            runStart = -1;
+            if (baseOffset < 0) baseOffset = check.duplicate.firstOffset;
+            last = check.duplicate.lastOffset;
+            continue;
+          }
+          // The log assigns offsets densely from its end, so each batch's first offset is known now.
+          this.producers.update(b.header, nextOffset);
+          if (baseOffset < 0) baseOffset = nextOffset;
+          last = nextOffset + b.header.lastOffsetDelta;
+          nextOffset = last + 1;
+          records += b.header.recordsCount;
+          if (runStart < 0) runStart = b.pos;
+          runEnd = b.pos + b.size;
         }
-        this.checkRecords(bytes, header, now);
-        const check = this.producers.check(header);
-        if (check !== "append") {
-          duplicates++;
-          if (baseOffset < 0) baseOffset = check.duplicate.firstOffset;
-          last = check.duplicate.lastOffset;
-          continue;
-        }
-        const info = await this.log.appendAsLeader(bytes, { timestampType: this.config["message.timestamp.type"], now, validated: true });
-        this.producers.update(header, info.firstOffset);
-        if (baseOffset < 0) baseOffset = info.firstOffset;
-        last = info.lastOffset;
-        logAppendTime = info.logAppendTime;
-        records += header.recordsCount;
+        if (runStart >= 0) ({ logAppendTime } = await this.appendRun(buffer, runStart, runEnd, now));
+      } catch (e) {
+        // Nothing of a refused request may linger in the producers' state.
+        this.producers.loadSnapshot(before);
+        throw e;
       }
-      if (batches === 0 || consumed !== buffer.length) {
-        throw new KafkaError("CORRUPT_MESSAGE", `${this.name}: the produce request holds ${buffer.length - consumed} bytes that are not a whole record batch`);
-      }
-      this.log.flush();
       this.log.setHighWatermark(this.log.logEndOffset);
+      this.maybeFlush(records, runStart >= 0 || records > 0 ? buffer.length : 0, now);
       return {
         baseOffset,
         lastOffset: last,
         logAppendTime,
         logStartOffset: this.log.logStartOffset,
-        duplicate: duplicates === batches,
+        duplicate: duplicates === batches.length,
         recordCount: records,
         bytes: buffer.length,
       };
     });
+  }
+
+  /** Every check of Kafka's LogValidator, over the whole request, before any write. */
+  private validateRequest(buffer: Uint8Array, now: number): Array<{ pos: number; size: number; header: BatchHeader }> {
+    const batches: Array<{ pos: number; size: number; header: BatchHeader }> = [];
+    let consumed = 0;
+    const maxBytes = this.config["max.message.bytes"];
+    for (const { pos, header } of batchesIn(buffer)) {
+      const size = header.batchLength + 12;
+      consumed = pos + size;
+      const bytes = buffer.subarray(pos, pos + size);
+      validateBatch(bytes);
+      if (isControl(header)) throw new KafkaError("INVALID_RECORD", `${this.name}: producers cannot write control batches`);
+      if (size > maxBytes) {
+        throw new KafkaError("MESSAGE_TOO_LARGE", `${this.name}: a record batch of ${size} bytes is larger than max.message.bytes=${maxBytes}`);
+      }
+      this.checkRecords(bytes, header, now);
+      batches.push({ pos, size, header });
+    }
+    if (batches.length === 0 || consumed !== buffer.length) {
+      throw new KafkaError("CORRUPT_MESSAGE", `${this.name}: the produce request holds ${buffer.length - consumed} bytes that are not a whole record batch`);
+    }
+    return batches;
+  }
+
+  private appendRun(buffer: Uint8Array, start: number, end: number, now: number) {
+    return this.log.appendAsLeader(buffer.subarray(start, end), {
+      timestampType: this.config["message.timestamp.type"],
+      now,
+      validated: true,
+    });
+  }
+
+  /**
+   * When appended bytes are forced to stable storage. Kafka never fsyncs per request by
+   * default (flush.messages and flush.ms are "never"); it acknowledges once the bytes are
+   * in the log and leaves the rest to replication and the OS. streamlab does the same and
+   * adds a group commit: a flush once a MiB is waiting, on every segment roll, on
+   * shutdown, and whenever flush.messages or flush.ms say so. On OPFS, written bytes
+   * survive a killed worker and a reload even before a flush, so an acknowledged record
+   * is never lost to a crashed tab; the flush guards against the machine going down.
+   */
+  private maybeFlush(messages: number, bytes: number, now: number): void {
+    this.unflushedMessages += messages;
+    this.unflushedBytes += bytes;
+    if (this.unflushedBytes === 0 && this.unflushedMessages === 0) return;
+    if (
+      this.unflushedBytes >= GROUP_COMMIT_BYTES ||
+      this.unflushedMessages >= this.config["flush.messages"] ||
+      now - this.lastFlushAt >= this.config["flush.ms"]
+    ) {
+      this.flush(now);
+    }
+  }
+
+  /** Force everything appended so far to stable storage. */
+  flush(now: number): void {
+    if (this.unflushedBytes === 0 && this.unflushedMessages === 0) return;
+    this.log.flush();
+    this.unflushedBytes = 0;
+    this.unflushedMessages = 0;
+    this.lastFlushAt = now;
+  }
+
+  get hasUnflushedData(): boolean {
+    return this.unflushedBytes > 0 || this.unflushedMessages > 0;
   }
 
   /** Kafka's per-record checks: keys on compacted topics, and timestamps not too far from now. */
@@ -195,7 +271,9 @@ export class Partition {
       const info = await this.log.appendAsLeader(batch, { timestampType: this.config["message.timestamp.type"], now, origin: "coordinator" });
       const done = this.producers.onControlBatch(type, producerId, info.firstOffset, { producerEpoch, coordinatorEpoch, timestamp: now });
       if (done?.isAborted) this.aborted.push(done);
-      this.log.flush();
+      // A transaction's outcome is forced to disk at once, with everything before it.
+      this.unflushedMessages++;
+      this.flush(now);
       this.log.setHighWatermark(this.log.logEndOffset);
       return info.firstOffset;
     });
