@@ -152,7 +152,8 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
     const appended = new Map<string, number>();
     for (const e of update.events) if (e.type === "records-appended") appended.set(e.topic, (appended.get(e.topic) ?? 0) + e.recordCount);
     rates.update(now, appended);
-    const fresh = rates.rates(now);
+    // A frozen engine receives nothing: records produced by hand while paused are no rate.
+    const fresh = update.clock?.playing ? rates.rates(now) : {};
     const old = get().rates;
     const keys = Object.keys(fresh);
     if (keys.length !== Object.keys(old).length || keys.some((k) => old[k] !== fresh[k])) patch.rates = fresh;

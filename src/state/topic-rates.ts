@@ -32,7 +32,8 @@ export class TopicRates {
     if (span <= 0) return out;
     const totals = new Map<string, number>();
     for (const s of this.samples.slice(1)) for (const [t, n] of s.counts) totals.set(t, (totals.get(t) ?? 0) + n);
-    for (const [t, n] of totals) if (n > 0) out[t] = Math.round((n * 1000) / span);
+    // Under a second of history says little: count it as a second.
+    for (const [t, n] of totals) if (n > 0) out[t] = Math.round((n * 1000) / Math.max(span, 1000));
     return out;
   }
 

@@ -187,7 +187,8 @@ export function MessageBrowser() {
                     <code>{r.value ?? "null (tombstone)"}</code>
                   </td>
                   <td className="num">{r.headers.map((h) => `${h.key}=${h.value ?? "null"}`).join(", ")}</td>
-                  <td className="row-actions">
+                  <td>
+                    <div className="row-actions">
                     <button type="button" className="small" onClick={() => select({ topic, partition: r.partition, offset: r.offset })}>
                       Inspect
                     </button>
@@ -199,6 +200,7 @@ export function MessageBrowser() {
                     >
                       Re-produce
                     </button>
+                    </div>
                   </td>
                 </tr>
               );

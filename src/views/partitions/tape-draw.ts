@@ -354,14 +354,22 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
       if (x >= 0 && x <= width) {
         ctx.fillStyle = colours.text;
         ctx.fillRect(x - 1.5, cellTop - 6, 3, CELL_H + 12);
-        const label = `${s.isActive ? "active " : ""}base ${s.baseOffset}`;
-        ctx.textAlign = "left";
+        const label = `base ${s.baseOffset}`;
         ctx.textBaseline = "top";
         const tw = ctx.measureText(label).width;
-        const nextX = xe;
-        if (nextX - x > tw + 60 || s.isActive || w >= 20) {
+        if (xe - x > tw + 60 || s.isActive || w >= 20) {
+          // Right of the boundary, else left of it, wherever the HW flag leaves room.
+          const flagW = 150;
+          const hwX = Math.min(width - 1, Math.max(1, xHw));
+          const clear = (a: number, b: number) => b < hwX - flagW || a > hwX + 2;
           ctx.fillStyle = colours.text2;
-          ctx.fillText(label, x + 4, top + 3);
+          if (clear(x + 4, x + 4 + tw) && x + 4 + tw <= width) {
+            ctx.textAlign = "left";
+            ctx.fillText(label, x + 4, top + 3);
+          } else if (clear(x - 4 - tw, x - 4) && x - 4 - tw >= 0) {
+            ctx.textAlign = "right";
+            ctx.fillText(label, x - 4, top + 3);
+          }
         }
       }
     }
