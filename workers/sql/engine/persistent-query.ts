@@ -1,0 +1,210 @@
+/**
+ * CREATE STREAM|TABLE ... AS SELECT and INSERT INTO ... SELECT: the sink they write, the
+ * topic it needs, and the function that builds the query's topology. The same function
+ * runs once on a throwaway builder to check the statement, and again for the running
+ * application (and after a restart, when the command topic is replayed).
+ *
+ * Naming follows ksqlDB: query ids `CSAS_<SINK>_<n>`, `CTAS_<SINK>_<n>`,
+ * `INSERTQUERY_<n>` (n = the command's offset in the command topic), applications
+ * `_confluent-ksql-default_query_<id>`, sink topic = the sink name unless KAFKA_TOPIC says
+ * otherwise, with the source topic's partition count unless PARTITIONS says otherwise.
+ */
+import { property, type CreateAsSelect, type InsertInto, type Property } from "../ast";
+import { KsqlException } from "../errors";
+import type { DataSource, MetaStore, QueryKind } from "../metastore";
+import type { PlanContext } from "../planner/context";
+import { planQuery, type PlannedQuery } from "../planner/plan-query";
+import { formatSchema, type FormatInfo, type LogicalSchema } from "../planner/schema";
+import { keySerde, valueSerde } from "../planner/serdes";
+import { Produced } from "../../streams/produced";
+import type { Processor, ProcessorContext } from "../../streams/processor/processor-context";
+import type { Record as StreamRecord } from "../../streams/record";
+import { StreamsBuilder } from "../../streams/streams-builder";
+import type { Topology } from "../../streams/topology";
+import { typesEqual } from "../types";
+import type { Row } from "../values";
+import { checkName, type TopicLookup, type TopicSpecToCreate } from "./create-source";
+import { checkFormats, formatsFrom, numberProperty, stringProperty } from "./source-properties";
+
+export const KSQL_SERVICE_ID = "default_";
+
+export function applicationIdFor(queryId: string): string {
+  return `_confluent-ksql-${KSQL_SERVICE_ID}query_${queryId}`;
+}
+
+export interface PersistentQueryPlan {
+  queryId: string;
+  kind: QueryKind;
+  applicationId: string;
+  sink: DataSource;
+  /** Present when the sink topic does not exist yet. */
+  createTopic?: TopicSpecToCreate;
+  sources: string[];
+  /** Builds the whole topology (sources to sink) into `builder`. */
+  build(builder: StreamsBuilder, ctx: PlanContext): void;
+  message: string;
+}
+
+type BuildContext = Omit<PlanContext, "queryId" | "metastore">;
+
+function sinkTimestamp(props: readonly Property[], schema: LogicalSchema): string | undefined {
+  const name = stringProperty(props, "TIMESTAMP");
+  if (name === undefined) return undefined;
+  const col = [...schema.key, ...schema.value].find((c) => c.name === name || c.name === name.toUpperCase());
+  const p = property(props, "TIMESTAMP")!;
+  if (!col) throw new KsqlException(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name.toUpperCase()}'`, p.loc);
+  if (col.type.base !== "BIGINT" && col.type.base !== "TIMESTAMP") {
+    throw new KsqlException(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, p.loc);
+  }
+  if (schema.key.some((k) => k.name === col.name)) throw new KsqlException(`The TIMESTAMP column of a query's sink must be a value column, not the key ${col.name}.`, p.loc);
+  return col.name;
+}
+
+/** Sets each output record's timestamp from a value column (CSAS ... WITH (TIMESTAMP='col')). */
+function timestampFrom(column: string): () => Processor<unknown, unknown, unknown, unknown> {
+  return () => {
+    let pc: ProcessorContext<unknown, unknown>;
+    return {
+      init(c) {
+        pc = c;
+      },
+      process(record: StreamRecord<unknown, unknown>) {
+        const v = record.value() as Row | null;
+        const t = v === null ? undefined : v[column];
+        pc.forward(typeof t === "number" && t >= 0 ? record.withTimestamp(t) : record);
+      },
+    };
+  };
+}
+
+function writeSink(planned: PlannedQuery, sink: { topic: string; schema: LogicalSchema; keyFormat: FormatInfo; valueFormat: FormatInfo; timestampColumn?: string | undefined }): void {
+  let out = planned.sinkStream();
+  if (sink.timestampColumn) out = out.processValues(timestampFrom(sink.timestampColumn));
+  out.to(sink.topic, Produced.with(keySerde(sink.schema.key, sink.keyFormat), valueSerde(sink.schema.value, sink.valueFormat)));
+}
+
+/** Runs `build` on a throwaway builder: every planning error surfaces here, before any side effect. */
+function check(build: (b: StreamsBuilder) => void): Topology {
+  const b = new StreamsBuilder();
+  try {
+    build(b);
+    return b.build();
+  } catch (e) {
+    if (e instanceof KsqlException) throw e;
+    throw new KsqlException(e instanceof Error ? e.message : String(e));
+  }
+}
+
+export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: TopicLookup, ctx: BuildContext, commandOffset: number): PersistentQueryPlan | { noop: string } {
+  const status = checkName(stmt, ms);
+  if (status === "exists") return { noop: `A ${ms.getSource(stmt.name)!.type === "STREAM" ? "stream" : "table"} with the name ${stmt.name} already exists.` };
+  if (status === "replace") throw new KsqlException(`CREATE OR REPLACE of ${stmt.name} is not supported here: DROP it first.`);
+  const kind: QueryKind = stmt.sourceType === "STREAM" ? "CSAS" : "CTAS";
+  const queryId = `${kind}_${stmt.name}_${commandOffset}`;
+  const planCtx = (c: BuildContext): PlanContext => ({ ...c, metastore: ms, queryId });
+
+  // Plan once to learn the result's shape.
+  let planned: PlannedQuery | undefined;
+  check((b) => {
+    planned = planQuery(b, stmt.query, planCtx(ctx), { persistent: true, sinkName: stmt.name });
+  });
+  const p = planned!;
+  if (p.kind === "table" && stmt.sourceType === "STREAM") {
+    throw new KsqlException("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.", stmt.loc);
+  }
+  if (p.kind === "stream" && stmt.sourceType === "TABLE") {
+    throw new KsqlException("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.", stmt.loc);
+  }
+  const primary = p.sources[0]!;
+  const formats = formatsFrom(stmt.properties, { key: p.keyFormat, value: p.valueFormat });
+  checkFormats(p.schema.key, p.schema.value, formats);
+  const topic = stringProperty(stmt.properties, "KAFKA_TOPIC") ?? stmt.name;
+  const partitions = numberProperty(stmt.properties, "PARTITIONS") ?? topics.partitionCount(primary.topic) ?? 1;
+  const replicas = numberProperty(stmt.properties, "REPLICAS");
+  const existing = topics.partitionCount(topic);
+  if (existing !== undefined && numberProperty(stmt.properties, "PARTITIONS") !== undefined && existing !== partitions) {
+    throw new KsqlException(
+      `A Kafka topic with the name '${topic}' already exists, with different partition/replica configuration than required. KSQL expects ${partitions} partitions (topic has ${existing}).`,
+    );
+  }
+  if (ms.allSources().some((s) => s.topic === topic && s.createdByQuery !== undefined)) {
+    throw new KsqlException(`Topic ${topic} is already the sink of another query; use INSERT INTO to add to it.`);
+  }
+  const timestampColumn = sinkTimestamp(stmt.properties, p.schema);
+  const config: Record<string, string> = {
+    "cleanup.policy": stmt.sourceType === "STREAM" ? "delete" : p.window ? "compact,delete" : "compact",
+  };
+  if (p.window && stmt.query.window?.retention) config["retention.ms"] = String(stmt.query.window.retention.ms);
+  const retentionMs = numberProperty(stmt.properties, "RETENTION_MS");
+  if (retentionMs !== undefined) {
+    if (config["cleanup.policy"] === "compact") throw new KsqlException("Invalid config variable in the WITH clause: RETENTION_MS. Non-windowed tables do not support retention.");
+    config["retention.ms"] = String(retentionMs);
+  }
+  const sink: DataSource = {
+    name: stmt.name,
+    type: stmt.sourceType,
+    schema: p.schema,
+    topic,
+    keyFormat: formats.key,
+    valueFormat: formats.value,
+    ...(timestampColumn ? { timestamp: { column: timestampColumn } } : {}),
+    ...(p.window ? { window: p.window } : {}),
+    isSource: false,
+    statement: stmt.text,
+    createdByQuery: queryId,
+  };
+  const build = (b: StreamsBuilder, c: PlanContext) => {
+    const q = planQuery(b, stmt.query, { ...c, queryId }, { persistent: true, sinkName: stmt.name });
+    writeSink(q, { topic, schema: sink.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, timestampColumn });
+  };
+  check((b) => build(b, planCtx(ctx)));
+  return {
+    queryId,
+    kind,
+    applicationId: applicationIdFor(queryId),
+    sink,
+    ...(existing === undefined ? { createTopic: { name: topic, partitions, ...(replicas !== undefined && replicas > 0 ? { replicationFactor: replicas } : {}), config } } : {}),
+    sources: [...new Set(p.sources.map((s) => s.name))],
+    build,
+    message: `Created query with ID ${queryId}`,
+  };
+}
+
+export function planInsertInto(stmt: InsertInto, ms: MetaStore, ctx: BuildContext, commandOffset: number): PersistentQueryPlan {
+  const target = ms.getSource(stmt.target);
+  if (!target) throw new KsqlException(`Source ${stmt.target} does not exist.`, stmt.targetLoc);
+  if (target.type !== "STREAM") throw new KsqlException(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt.targetLoc);
+  if (target.isSource) throw new KsqlException(`Cannot insert into read-only stream: ${target.name}`, stmt.targetLoc);
+  const queryId = `INSERTQUERY_${commandOffset}`;
+  const planCtx = (c: BuildContext): PlanContext => ({ ...c, metastore: ms, queryId });
+  let planned: PlannedQuery | undefined;
+  check((b) => {
+    planned = planQuery(b, stmt.query, planCtx(ctx), { persistent: true, sinkName: target.name });
+  });
+  const p = planned!;
+  if (p.kind !== "stream") throw new KsqlException(`INSERT INTO can only be used with a query that produces a stream; this one produces a TABLE.`, stmt.query.loc);
+  if (p.sources.some((s) => s.name === target.name)) throw new KsqlException(`Cannot insert into ${target.name} from a query that reads it.`, stmt.targetLoc);
+  const same = (a: LogicalSchema, b: LogicalSchema) =>
+    a.key.length === b.key.length &&
+    a.value.length === b.value.length &&
+    a.key.every((c, i) => c.name === b.key[i]!.name && typesEqual(c.type, b.key[i]!.type)) &&
+    a.value.every((c, i) => c.name === b.value[i]!.name && typesEqual(c.type, b.value[i]!.type));
+  if (!same(p.schema, target.schema)) {
+    throw new KsqlException(`Incompatible schema between results and sink.\nResult schema is ${formatSchema(p.schema)}\nSink schema is ${formatSchema(target.schema)}`, stmt.query.loc);
+  }
+  if ((p.window === undefined) !== (target.window === undefined)) throw new KsqlException("Incompatible key fields for sink and results: one is windowed, the other is not.", stmt.query.loc);
+  const build = (b: StreamsBuilder, c: PlanContext) => {
+    const q = planQuery(b, stmt.query, { ...c, queryId }, { persistent: true, sinkName: target.name });
+    writeSink(q, { topic: target.topic, schema: target.schema, keyFormat: target.keyFormat, valueFormat: target.valueFormat, timestampColumn: undefined });
+  };
+  check((b) => build(b, planCtx(ctx)));
+  return {
+    queryId,
+    kind: "INSERT",
+    applicationId: applicationIdFor(queryId),
+    sink: target,
+    sources: [...new Set(p.sources.map((s) => s.name))],
+    build,
+    message: `Created query with ID ${queryId}`,
+  };
+}

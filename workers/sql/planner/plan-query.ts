@@ -1,0 +1,186 @@
+/**
+ * SELECT onto the Kafka Streams DSL: FROM (and JOINs), WHERE, PARTITION BY or GROUP BY
+ * (with WINDOW, HAVING, EMIT FINAL), then the projection. Planning and building are one
+ * pass over a StreamsBuilder, so a statement is checked by planning it on a throwaway
+ * builder: everything wrong is found before anything happens on the broker.
+ */
+import type { ColumnRef, Expression, Query } from "../ast";
+import { KsqlException } from "../errors";
+import { compileExpression, compilePredicate, type CompileOptions, type ScopeColumn } from "../expressions/evaluate";
+import type { KStream } from "../../streams/kstream";
+import { Named } from "../../streams/named";
+import type { StreamsBuilder } from "../../streams/streams-builder";
+import type { DataSource } from "../metastore";
+import type { Row } from "../values";
+import { needsAggregation, planAggregate } from "./aggregate";
+import { canonicalText } from "./ast-util";
+import type { PlanContext } from "./context";
+import { planJoin } from "./join";
+import { planProjection, type Projection } from "./projection";
+import type { KeyColumn, Relation } from "./relation";
+import type { FormatInfo, LogicalSchema, WindowInfo } from "./schema";
+import { planSource } from "./source";
+
+export interface QueryOptions {
+  /** Persistent queries (CSAS, CTAS, INSERT INTO) must project their key and may not LIMIT. */
+  persistent: boolean;
+  /** The sink being built, for messages. */
+  sinkName?: string;
+  /** auto.offset.reset of the sources (transient queries follow the session property). */
+  offsetReset?: "earliest" | "latest";
+}
+
+export interface PlannedQuery {
+  kind: "stream" | "table";
+  projection: Projection;
+  /** Output schema: key columns as the projection names them, then value columns. */
+  schema: LogicalSchema;
+  window?: WindowInfo;
+  keyFormat: FormatInfo;
+  valueFormat: FormatInfo;
+  sources: DataSource[];
+  /** Records as a persistent query writes them: key, and a row of the value columns (null = tombstone). */
+  sinkStream(): KStream<unknown, unknown>;
+  /** Records as a transient query shows them: every selected column, tombstones dropped. */
+  resultStream(): KStream<unknown, unknown>;
+}
+
+function qualifier(scope: readonly ScopeColumn[]): (r: ColumnRef) => string | undefined {
+  return (r) => {
+    if (r.source !== undefined) return r.source;
+    const m = scope.filter((c) => c.name === r.name);
+    return m.length === 1 ? m[0]!.source : undefined;
+  };
+}
+
+function fromClause(builder: StreamsBuilder, query: Query, ctx: PlanContext, options: QueryOptions): Relation {
+  const aliases = new Set<string>();
+  const sourceFor = (name: string, alias: string | undefined, loc: { line: number; column: number }) => {
+    const ds = ctx.metastore.getSource(name);
+    if (!ds) throw new KsqlException(`${name} does not exist.`, loc);
+    const a = alias ?? name;
+    if (aliases.has(a)) throw new KsqlException(`Each source in a join needs its own alias: ${a} appears twice.`, loc);
+    aliases.add(a);
+    return { ds, alias: a };
+  };
+  const first = sourceFor(query.from.name, query.from.alias, query.from.loc);
+  const sourceOptions = (contextName: string) => ({ contextName, ...(options.offsetReset ? { offsetReset: options.offsetReset } : {}) });
+  let rel = planSource(builder, first.ds, first.alias, ctx, sourceOptions(query.joins.length > 0 ? "KafkaTopic_Left" : "KsqlTopic"));
+  query.joins.forEach((join, i) => {
+    const next = sourceFor(join.source.name, join.source.alias, join.source.loc);
+    const right = planSource(builder, next.ds, next.alias, ctx, sourceOptions(i === 0 ? "KafkaTopic_Right" : `KafkaTopic_Right_${i}`));
+    rel = planJoin(rel, { join, source: next.ds, alias: next.alias, right }, ctx, i);
+  });
+  return rel;
+}
+
+function where(rel: Relation, condition: Expression, ctx: PlanContext): Relation {
+  const pred = compilePredicate(condition, { columns: rel.scope, clause: "WHERE", ...(ctx.functions ? { functions: ctx.functions } : {}) });
+  const evalCtx = ctx.evalContext;
+  if (rel.stream) return { ...rel, stream: rel.stream.filter((_k, v) => v !== null && pred(v as Row, evalCtx), Named.as("WhereFilter")) };
+  return { ...rel, table: rel.table!.filter((_k, v) => pred(v as Row, evalCtx), Named.as("WhereFilter")) };
+}
+
+function partitionBy(rel: Relation, exprs: readonly Expression[], ctx: PlanContext): Relation {
+  if (rel.kind !== "stream") throw new KsqlException("PARTITION BY is only supported on streams: a table is already keyed by its primary key.", exprs[0]?.loc);
+  const options = { columns: rel.scope, clause: "PARTITION BY", ...(ctx.functions ? { functions: ctx.functions } : {}) };
+  const qualify = qualifier(rel.scope);
+  const used = new Set(rel.scope.map((c) => c.name));
+  let generated = 0;
+  const scope = [...rel.scope];
+  const key: KeyColumn[] = exprs.map((e, i) => {
+    const compiled = compileExpression(e, options);
+    const text = canonicalText(e, qualify);
+    if (e.kind === "ColumnRef") {
+      const col = rel.scope.find((c) => c.name === e.name && (e.source === undefined || c.source === e.source))!;
+      return { name: e.name, type: compiled.type, slot: col.slot ?? col.name, text, ...(col.source !== undefined ? { source: col.source } : {}) };
+    }
+    let name: string;
+    if (e.kind === "Dereference") name = e.field;
+    else {
+      do name = `KSQL_COL_${generated++}`;
+      while (used.has(name));
+    }
+    used.add(name);
+    const slot = `KSQL_PARTITION_${i}`;
+    scope.push({ name, type: compiled.type, slot });
+    return { name, type: compiled.type, slot, text, synthetic: true };
+  });
+  const fns = exprs.map((e) => compileExpression(e, options).evaluate);
+  const slots = key.map((k) => k.slot);
+  const evalCtx = ctx.evalContext;
+  const stream = rel.stream!.selectKey((_k, v) => {
+    if (v === null) return null;
+    const row = v as Row;
+    const parts = fns.map((f, i) => {
+      const x = f(row, evalCtx);
+      row[slots[i]!] = x;
+      return x;
+    });
+    return parts.length === 1 ? parts[0] : parts;
+  }, Named.as("PartitionBy-SelectKey"));
+  return { ...rel, stream, scope, key, keyAliases: [] };
+}
+
+export function planQuery(builder: StreamsBuilder, query: Query, ctx: PlanContext, options: QueryOptions): PlannedQuery {
+  if (options.persistent && query.limit !== undefined) throw new KsqlException("LIMIT is only supported on transient queries: persistent queries run until terminated.", query.loc);
+  let rel = fromClause(builder, query, ctx, options);
+  const preScope = rel.scope;
+  const qualify = qualifier(preScope);
+  if (query.where) rel = where(rel, query.where, ctx);
+  let compile: CompileOptions = { columns: rel.scope, ...(ctx.functions ? { functions: ctx.functions } : {}) };
+  const aggregated = needsAggregation(query);
+  if (query.partitionBy && query.partitionBy.length > 0) {
+    if (aggregated) throw new KsqlException("PARTITION BY and GROUP BY cannot be used together: GROUP BY already sets the key.", query.partitionBy[0]!.loc);
+    rel = partitionBy(rel, query.partitionBy, ctx);
+    compile = { ...compile, columns: rel.scope };
+  }
+  if (query.window && !aggregated) throw new KsqlException("WINDOW clause requires a GROUP BY clause.", query.window.loc);
+  if (query.having && !aggregated) throw new KsqlException("HAVING requires a GROUP BY clause.", query.having.loc);
+  if (query.emit === "FINAL" && !aggregated) throw new KsqlException("EMIT FINAL is only supported for windowed aggregations.", query.loc);
+  if (aggregated) {
+    const agg = planAggregate(rel, query, ctx);
+    rel = agg.relation;
+    compile = agg.compile;
+    if (query.having) {
+      const pred = compilePredicate(query.having, { ...compile, clause: "HAVING" });
+      const evalCtx = ctx.evalContext;
+      rel = { ...rel, table: rel.table!.filter((_k, v) => pred(v as Row, evalCtx), Named.as("Aggregate-HavingFilter")) };
+    }
+  }
+  const aliases = rel.sources.map((s) => s.alias);
+  const projection = planProjection(query.select, {
+    compile,
+    key: rel.key,
+    keyAliases: rel.keyAliases,
+    qualify,
+    aliases,
+    persistent: options.persistent,
+    ...(options.sinkName !== undefined ? { sinkName: options.sinkName } : {}),
+    windowed: rel.window !== undefined,
+    sourceColumns: rel.sources.map((s) => ({ source: s.alias, columns: [...s.source.schema.key, ...s.source.schema.value].map((c) => c.name) })),
+  });
+  const evalCtx = ctx.evalContext;
+  const final = rel;
+  const projectName = aggregated ? "Aggregate-Project" : "Project";
+  return {
+    kind: rel.kind,
+    projection,
+    schema: projection.schema,
+    ...(rel.window ? { window: rel.window } : {}),
+    keyFormat: rel.keyFormat,
+    valueFormat: rel.valueFormat,
+    sources: rel.sources.map((s) => s.source),
+    sinkStream() {
+      const valueRow = projection.valueRow;
+      const map = (_k: unknown, v: unknown): unknown => (v === null ? null : valueRow(v as Row, evalCtx));
+      if (final.stream) return final.stream.mapValues(map, Named.as(projectName));
+      return final.table!.mapValues(map, Named.as(projectName)).toStream();
+    },
+    resultStream() {
+      const fullRow = projection.fullRow;
+      const stream = final.stream ?? final.table!.toStream();
+      return stream.filter((_k, v) => v !== null).mapValues((v: unknown): unknown => fullRow(v as Row, evalCtx), Named.as(projectName));
+    },
+  };
+}

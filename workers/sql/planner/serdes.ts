@@ -1,0 +1,162 @@
+/**
+ * Serdes between a query's rows and record bytes. Keys and values of a source or sink use
+ * the declared KEY_FORMAT / VALUE_FORMAT; a key is the single key column's value, an array
+ * of values for several key columns, or null when there is no key column.
+ *
+ * Reading never throws: a record the format cannot read becomes a {@link BadRecord}, which
+ * the source step drops and reports to the processing log (ksqlDB's
+ * LogMetricAndContinueExceptionHandler), so one bad record never stops a query.
+ */
+import type { Serde } from "../../streams/serdes";
+import { Decimal } from "../decimal";
+import { createFormat, type RowFormat } from "../format/formats";
+import type { Row } from "../values";
+import type { Column, FormatInfo } from "./schema";
+
+/** A key or value that could not be deserialized, with the reason. */
+export class BadRecord {
+  constructor(
+    readonly error: unknown,
+    readonly part: "key" | "value",
+  ) {}
+}
+
+function rowFormat(columns: readonly Column[], format: FormatInfo, forKey: boolean): RowFormat {
+  return createFormat(format.format, columns, {
+    ...(format.delimiter !== undefined ? { delimiter: format.delimiter } : {}),
+    // ksqlDB writes a single key column unwrapped; values follow WRAP_SINGLE_VALUE.
+    wrapSingleValue: forKey ? false : (format.wrapSingleValue ?? true),
+  });
+}
+
+/** The serde of a key with these columns. */
+export function keySerde(columns: readonly Column[], format: FormatInfo): Serde<unknown> {
+  if (columns.length === 0) {
+    return {
+      name: "NoKey",
+      serialize: () => null,
+      deserialize: () => null,
+    };
+  }
+  const f = rowFormat(columns, format, true);
+  if (columns.length === 1) {
+    const name = columns[0]!.name;
+    return {
+      name: `${format.format}Key`,
+      serialize: (topic, key) => (key === null || key === undefined ? null : f.serialize(topic, { [name]: key })),
+      deserialize: (topic, bytes) => {
+        if (bytes === null) return null;
+        try {
+          const row = f.deserialize(topic, bytes);
+          return row === null ? null : (row[name] ?? null);
+        } catch (e) {
+          return new BadRecord(e, "key");
+        }
+      },
+    };
+  }
+  return {
+    name: `${format.format}Key`,
+    serialize: (topic, key) => {
+      if (key === null || key === undefined) return null;
+      const values = key as unknown[];
+      const row: Row = {};
+      columns.forEach((c, i) => (row[c.name] = values[i] ?? null));
+      return f.serialize(topic, row);
+    },
+    deserialize: (topic, bytes) => {
+      if (bytes === null) return null;
+      try {
+        const row = f.deserialize(topic, bytes);
+        return row === null ? null : columns.map((c) => row[c.name] ?? null);
+      } catch (e) {
+        return new BadRecord(e, "key");
+      }
+    },
+  };
+}
+
+/** The serde of a row's value columns; other properties of the row object are not written. */
+export function valueSerde(columns: readonly Column[], format: FormatInfo): Serde<unknown> {
+  const f = rowFormat(columns, format, false);
+  return {
+    name: `${format.format}Value`,
+    serialize: (topic, row) => (row === null || row === undefined ? null : f.serialize(topic, row as Row)),
+    deserialize: (topic, bytes) => {
+      if (bytes === null) return null;
+      try {
+        return f.deserialize(topic, bytes);
+      } catch (e) {
+        return new BadRecord(e, "value");
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Internal topics (repartition, changelog): any row or aggregate state, losslessly.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function toBase64(b: Uint8Array): string {
+  let s = "";
+  for (const x of b) s += String.fromCharCode(x);
+  return btoa(s);
+}
+
+function fromBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Whether JSON.stringify alone would lose nothing (the common case: flat rows of primitives). */
+function plain(v: unknown): boolean {
+  if (v === null || typeof v !== "object") return true;
+  if (v instanceof Decimal || v instanceof Map || v instanceof Uint8Array || v instanceof Set) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!plain(x)) return false;
+    return true;
+  }
+  for (const k in v) if (!plain((v as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+function tag(v: unknown): unknown {
+  if (v === null || v === undefined || typeof v !== "object") return v ?? null;
+  if (v instanceof Decimal) return { $dec: v.toString() };
+  if (v instanceof Uint8Array) return { $bytes: toBase64(v) };
+  if (v instanceof Map) return { $map: [...v].map(([k, x]) => [tag(k), tag(x)]) };
+  if (v instanceof Set) return { $set: [...v].map(tag) };
+  if (Array.isArray(v)) return v.map(tag);
+  const o: Record<string, unknown> = {};
+  for (const k in v) o[k] = tag((v as Record<string, unknown>)[k]);
+  return o;
+}
+
+function untag(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = untag(v[i]);
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  if ("$dec" in o && typeof o.$dec === "string") return Decimal.parse(o.$dec);
+  if ("$bytes" in o && typeof o.$bytes === "string") return fromBase64(o.$bytes);
+  if ("$map" in o && Array.isArray(o.$map)) return new Map((o.$map as [unknown, unknown][]).map(([k, x]) => [untag(k), untag(x)]));
+  if ("$set" in o && Array.isArray(o.$set)) return new Set((o.$set as unknown[]).map(untag));
+  for (const k in o) o[k] = untag(o[k]);
+  return o;
+}
+
+/**
+ * JSON for rows and aggregate states in a query's own topics; DECIMAL, BYTES, MAP and set
+ * values are tagged so that a restored state store reads back exactly what was written.
+ */
+export const internalSerde: Serde<unknown> = {
+  name: "KsqlInternal",
+  serialize: (_topic, v) => (v === null || v === undefined ? null : encoder.encode(JSON.stringify(plain(v) ? v : tag(v)))),
+  deserialize: (_topic, bytes) => (bytes === null ? null : untag(JSON.parse(decoder.decode(bytes)))),
+};
