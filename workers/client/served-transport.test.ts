@@ -112,7 +112,7 @@ describe("the client transport across a MessageChannel, as the page reaches the 
     // The three partitions' records are views into the one buffer that crossed.
     expect(new Set(response.partitions.map((p) => p.records.buffer)).size).toBe(1);
 
-    const failed = await transport.commitOffsets({ groupId: "g", memberId: "nobody", generationId: 3, groupInstanceId: null, offsets: { "t-0": { offset: 1 } } }).catch((e: unknown) => e);
+    const failed = await transport.commitOffsets({ groupId: "g", memberId: "nobody", generationId: 3, offsets: { "t-0": { offset: 1 } } }).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(KafkaError);
     expect((failed as KafkaError).type).toBe("GROUP_ID_NOT_FOUND");
     expect((failed as KafkaError).message).toMatch(/^GROUP_ID_NOT_FOUND: .*\bg\b/);
