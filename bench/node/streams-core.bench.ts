@@ -1,0 +1,3 @@
+import { streamsCoreBenchmark } from "../shared/streams-core";
+
+export default streamsCoreBenchmark;
