@@ -1,3 +1,4 @@
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import * as Comlink from "comlink";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrokerEngineApi } from "../engine/engine-api";
