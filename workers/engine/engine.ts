@@ -22,7 +22,10 @@ import type { ApplicationDescription, ApplicationEvent } from "../streams/runtim
 import { StreamsApplications, type RestartRequest } from "../streams/runtime/applications";
 import type { ResetReport } from "../streams/runtime/app-reset";
 import { WindowedKeyFormats, type WindowedKeyFormat } from "../streams/runtime/key-formats";
-import type { ProcessingChannelFactory } from "../streams/runtime/processing-channel";
+import { InProcessChannel, type ProcessingChannelFactory } from "../streams/runtime/processing-channel";
+import { ProcessingRuntime } from "../streams/runtime/processing-runtime";
+import type { StateStore } from "../streams/state/state-store";
+import type { TopologyFactory } from "../streams/user-code/load";
 import { EngineConsumers, type ConsumerView } from "./engine-consumers";
 import type {
   CommitRequest,
@@ -82,6 +85,8 @@ export class Engine implements EnginePort {
   private readonly consumers: EngineConsumers;
   readonly keyFormats: WindowedKeyFormats;
   private readonly applications: StreamsApplications;
+  /** Applications whose topology engine code builds (SQL queries), with their current runtime. */
+  private readonly builtTopologies = new Map<string, { build: TopologyFactory; runtime?: ProcessingRuntime }>();
 
   private constructor(options: EngineOptions, scheduler: VirtualScheduler, broker: Broker, keyFormats: WindowedKeyFormats) {
     this.options = options;
@@ -98,6 +103,11 @@ export class Engine implements EnginePort {
       random: this.random,
       keyFormats,
       channels: (applicationId) => {
+        const built = this.builtTopologies.get(applicationId);
+        if (built) {
+          built.runtime = new ProcessingRuntime({ factory: built.build });
+          return new InProcessChannel(built.runtime);
+        }
         if (!options.processing) throw new KafkaError("INVALID_REQUEST", `streams application "${applicationId}": this engine has no processing runtime for topologies`);
         return options.processing(applicationId);
       },
@@ -316,6 +326,41 @@ export class Engine implements EnginePort {
     const description = await this.applications.start({ applicationId: req.applicationId, source: req.source, ...(req.config ? { config: req.config } : {}) });
     await this.settle();
     return this.applications.get(req.applicationId)?.describe() ?? description;
+  }
+
+  /**
+   * Starts an application whose topology engine code builds (a SQL query), through the same
+   * host as any other: internal topics, group, commits, restore. Trusted code, so it runs in
+   * the engine's thread; an engine restart resumes it with the same build function.
+   */
+  async startBuiltApplication(req: { applicationId: string; build: TopologyFactory; config?: TopologyRequest["config"] }): Promise<ApplicationDescription> {
+    this.builtTopologies.set(req.applicationId, { build: req.build });
+    try {
+      return await this.startApplication({ applicationId: req.applicationId, source: "", ...(req.config ? { config: req.config } : {}) });
+    } catch (e) {
+      this.builtTopologies.delete(req.applicationId);
+      throw e;
+    }
+  }
+
+  /** Stops a built application for good: it is not resumed after a restart. */
+  async stopBuiltApplication(applicationId: string): Promise<ApplicationDescription> {
+    const description = await this.stopApplication(applicationId);
+    this.builtTopologies.delete(applicationId);
+    return description;
+  }
+
+  /** A state store of a running built application, one per task that has it (pull queries read them). */
+  applicationStores<S extends StateStore = StateStore>(applicationId: string, storeName: string): S[] {
+    const runtime = this.builtTopologies.get(applicationId)?.runtime;
+    const app = this.applications.get(applicationId);
+    if (!runtime || !app) return [];
+    const stores: S[] = [];
+    for (const t of app.describe().tasks) {
+      const s = runtime.store<S>(t.id, storeName);
+      if (s) stores.push(s);
+    }
+    return stores;
   }
 
   /** KafkaStreams.close(): commits, leaves the group, ends the processing worker. */
