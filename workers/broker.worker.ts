@@ -14,6 +14,7 @@ import { BrokerEngineApi, seamSafe, type EngineApi } from "./engine/engine-api";
 import { acquireOriginLock, waitForOriginLock } from "./runtime/origin-lock";
 import { TICK_MS, WallClockDriver } from "./runtime/wall-clock-driver";
 import { OpfsStorage } from "./storage/opfs-storage";
+import { webProcessingChannels } from "./streams/runtime/web-processing-channel";
 
 /** The OPFS directory holding the workspace. */
 const WORKSPACE_DIR = "streamlab";
@@ -32,6 +33,10 @@ const api = new BrokerEngineApi({
   },
   // A visitor's first visit opens on a small live world rather than an empty page.
   firstWorld: true,
+  // Each stream application's topology runs in a worker of its own, under the watchdog.
+  processing: webProcessingChannels({
+    spawn: (name) => new Worker(new URL("./streams.worker.ts", import.meta.url), { type: "module", name }),
+  }),
 });
 
 /**

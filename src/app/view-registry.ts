@@ -6,6 +6,7 @@
 import type { ComponentType } from "react";
 import type { MainView } from "../state/store";
 import { CompactionView } from "../views/compaction/compaction-view";
+import { GroupsView } from "../views/groups/groups-view";
 import { LatestTable } from "../views/messages/latest-table";
 import { MessageBrowser } from "../views/messages/message-browser";
 import { PartitionsView } from "../views/partitions/partitions-view";
@@ -18,6 +19,7 @@ export interface ViewEntry {
 
 export const VIEW_REGISTRY: Partial<Record<MainView, ViewEntry>> = {
   partitions: { component: PartitionsView, needsTopic: true },
+  groups: { component: GroupsView, needsTopic: false },
   compaction: { component: CompactionView, needsTopic: false },
   messages: { component: MessageBrowser, needsTopic: true },
   table: { component: LatestTable, needsTopic: true },

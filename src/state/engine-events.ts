@@ -10,6 +10,8 @@ export interface EngineFrame {
   clock: ClockState | null;
   /** Events were dropped or the engine restarted: whatever a view cached is stale. */
   stale: boolean;
+  /** A new engine started (first start, take-over, reset): what a view folded from events belongs to the old one. */
+  restarted?: boolean;
 }
 
 type Listener = (frame: EngineFrame) => void;

@@ -4,13 +4,15 @@
  */
 import { create } from "zustand";
 import { createBrokerSlice, type BrokerSlice } from "./broker-slice";
+import { createGroupsSlice, type GroupsSlice } from "./groups-slice";
 import { createUiSlice, type UiSlice } from "./ui-slice";
 
-export type Store = BrokerSlice & UiSlice;
+export type Store = BrokerSlice & UiSlice & GroupsSlice;
 
 export const useStore = create<Store>()((...a) => ({
   ...createBrokerSlice(...a),
   ...createUiSlice(...a),
+  ...createGroupsSlice(...a),
 }));
 
 export { brokerClient, describeError } from "./broker-slice";

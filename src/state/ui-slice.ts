@@ -8,12 +8,15 @@ import type { JsonRecordInput } from "../engine-client/broker-client";
 import type { Store } from "./store";
 
 export type Theme = "light" | "dark";
-export type MainView = "partitions" | "compaction" | "messages" | "table";
-export type DrawerTab = "produce" | "generators" | "import";
+export type MainView = "partitions" | "groups" | "windows" | "topology" | "compaction" | "messages" | "table";
+export type DrawerTab = "produce" | "generators" | "import" | "editor" | "console";
 export type Dialog = "create-topic" | "topic-config" | "shortcuts" | "reset" | null;
 
 export const MAIN_VIEWS: ReadonlyArray<{ id: MainView; label: string; hint: string }> = [
   { id: "partitions", label: "Partitions", hint: "Each partition as a tape of records: offsets, segments, watermarks" },
+  { id: "groups", label: "Groups", hint: "Consumer groups: members, assignments, rebalances, lag" },
+  { id: "windows", label: "Windows", hint: "Windowed aggregations on an event-time axis: windows, stream time, grace, late records" },
+  { id: "topology", label: "Topology", hint: "A stream application's processor graph with live throughput" },
   { id: "compaction", label: "Compaction & retention", hint: "The log cleaner and retention at work" },
   { id: "messages", label: "Messages", hint: "Search and filter a topic's records" },
   { id: "table", label: "Table", hint: "The latest value per key: what compaction converges to" },

@@ -39,13 +39,17 @@ import type { CleanableRange } from "../log/cleanable-range";
 import type { CleanerEvent } from "../log/cleaner";
 import type { Storage } from "../storage/storage";
 import { ClockFile } from "./clock-file";
-import { Engine } from "./engine";
+import { Engine, type StreamsEngineEvent } from "./engine";
+import type { ProcessingChannelFactory } from "../streams/runtime/processing-channel";
+import type { ApplicationDescription } from "../streams/runtime/application-host";
+import type { RestartRequest } from "../streams/runtime/applications";
+import type { ResetReport } from "../streams/runtime/app-reset";
 import type { GeneratedRecord } from "./generators/generated-record";
 import { GeneratorRunner, TICK_MS as GENERATOR_TICK_MS, topicsOf, type GeneratorInput, type GeneratorSettings, type GeneratorStatus } from "./generators/generator-runner";
-import { seedFirstWorld } from "./first-world";
+import { FIRST_APPLICATION, FIRST_APPLICATION_SOURCE, seedFirstWorld } from "./first-world";
 import type { OrderingSummary } from "./ordering-detector";
 import { WorkbenchConsumers, type AddConsumerInput, type AssignorChoice, type RecentRecord, type RewindTarget, type WorkbenchMember } from "./workbench-consumers";
-import { emptyManifest, MAX_NOTES_BYTES, WorkspaceFile, type WorkspaceManifest } from "./workspace-file";
+import { emptyManifest, MAX_NOTES_BYTES, WorkspaceFile, type SavedApplication, type WorkspaceManifest } from "./workspace-file";
 
 export type { GeneratorInput, GeneratorKind, GeneratorSettings, GeneratorStatus } from "./generators/generator-runner";
 export type { CleanableRange } from "../log/cleanable-range";
@@ -53,6 +57,12 @@ export type { CleanerEvent, RemovalReason, RemovedRecord } from "../log/cleaner"
 export type { AddConsumerInput, AssignorChoice, MemberLife, RecentRecord, RewindTarget, WorkbenchMember } from "./workbench-consumers";
 export type { OrderingSummary, OrderingViolation, ViolationKind } from "./ordering-detector";
 export type { GroupEvent } from "../groups/group-events";
+export type { StreamsEngineEvent } from "./engine";
+export type { ApplicationDescription, ApplicationEvent, ApplicationFailure, HostEvent } from "../streams/runtime/application-host";
+export type { RestartRequest } from "../streams/runtime/applications";
+export type { ResetReport } from "../streams/runtime/app-reset";
+export type { StreamsEvent, WindowBounds } from "../streams/processor/events";
+export type { NodePlan } from "../streams/runtime/protocol";
 
 export type EngineState = "starting" | "ready" | "another-tab" | "failed";
 
@@ -107,6 +117,22 @@ export interface EngineApiOptions {
    * of first-world.ts. Not after a reset: whoever resets asked for an empty workspace.
    */
   firstWorld?: boolean;
+  /** Where stream applications run their topologies (Web Workers in the browser); none: applications cannot start. */
+  processing?: ProcessingChannelFactory;
+  /** Stream applications' events kept per update; older ones are dropped and counted. */
+  maxStreamsEventsPerUpdate?: number;
+}
+
+/** A stream application as the workbench shows it: the engine's description and its source. */
+export interface ApplicationView extends ApplicationDescription {
+  source: string;
+  config: Record<string, string | number | boolean>;
+}
+
+export interface StartApplicationInput {
+  applicationId: string;
+  source: string;
+  config?: Record<string, string | number | boolean>;
 }
 
 /** One partition a group reads: committed offset, the consumers' position, the log's end. */
@@ -283,6 +309,9 @@ export interface EngineUpdate {
   droppedEvents: number;
   /** A new engine started (first start, take-over, workspace reset): reload everything. */
   restarted: boolean;
+  /** Stream applications' events: state changes, per-node counts, windows, late drops, store updates, errors. */
+  streams: StreamsEngineEvent[];
+  droppedStreamsEvents: number;
 }
 
 export type UpdateCallback = (update: EngineUpdate) => void | Promise<void>;
@@ -339,6 +368,17 @@ export interface EngineApi {
   /** Text the workbench keeps with the workspace (editor drafts); survives reloads, not resets. */
   workspaceNotes(): Promise<Record<string, string>>;
   saveWorkspaceNote(name: string, text: string | null): Promise<void>;
+  /** Compile and start a stream application; compile errors reject with `<app>:<line>:<column>: <message>` lines. */
+  startApplication(input: StartApplicationInput): Promise<ApplicationView>;
+  /** KafkaStreams.close(): commit, leave the group, end the processing worker. */
+  stopApplication(applicationId: string): Promise<ApplicationView>;
+  /** Stop and start again, with a changed source or config, optionally reset to the beginning. */
+  restartApplication(req: RestartRequest): Promise<ApplicationView>;
+  /** The application reset tool on a stopped application: input offsets to the beginning, internal topics deleted. */
+  resetApplication(applicationId: string): Promise<ResetReport>;
+  describeApplications(): Promise<ApplicationView[]>;
+  /** Forget a stopped application (its committed offsets and internal topics stay until reset). */
+  removeApplication(applicationId: string): Promise<void>;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -384,6 +424,10 @@ export class BrokerEngineApi implements EngineApi {
   private nextSubscriber = 1;
   private pendingEvents: BrokerEvent[] = [];
   private droppedEvents = 0;
+  private pendingStreams: StreamsEngineEvent[] = [];
+  private droppedStreams = 0;
+  /** Applications to start once the engine is ready (saved ones, or the first world's). */
+  private applicationsToStart: SavedApplication[] = [];
   private restartPending = false;
   private dirty = false;
   private frameRequested = false;
@@ -401,6 +445,7 @@ export class BrokerEngineApi implements EngineApi {
       try {
         await this.open(storage, this.options.firstWorld === true);
         this.setState("ready");
+        this.startPendingApplications();
       } catch (e) {
         this.fail(e);
         throw e;
@@ -650,6 +695,17 @@ export class BrokerEngineApi implements EngineApi {
     this.subscribers.delete(id);
   }
 
+  private onStreamsEvent = (event: StreamsEngineEvent): void => {
+    this.pendingStreams.push(event);
+    const max = this.options.maxStreamsEventsPerUpdate ?? 5_000;
+    if (this.pendingStreams.length > max) {
+      const drop = this.pendingStreams.length - max;
+      this.pendingStreams.splice(0, drop);
+      this.droppedStreams += drop;
+    }
+    this.touch();
+  };
+
   private onBrokerEvent = (event: BrokerEvent): void => {
     if (event.type === "group") this.running?.consumers.onGroupEvent(event.event);
     this.pendingEvents.push(event);
@@ -680,9 +736,13 @@ export class BrokerEngineApi implements EngineApi {
       events: this.pendingEvents,
       droppedEvents: this.droppedEvents,
       restarted: this.restartPending,
+      streams: this.pendingStreams,
+      droppedStreamsEvents: this.droppedStreams,
     };
     this.pendingEvents = [];
     this.droppedEvents = 0;
+    this.pendingStreams = [];
+    this.droppedStreams = 0;
     this.restartPending = false;
     for (const [id, callback] of this.subscribers) {
       try {
@@ -739,6 +799,7 @@ export class BrokerEngineApi implements EngineApi {
       await this.close();
       await storage.remove("");
       await this.open(storage, false);
+      this.startPendingApplications();
     });
   }
 
@@ -960,6 +1021,119 @@ export class BrokerEngineApi implements EngineApi {
     return this.ready().consumers.recent(groupId, afterSeq, max);
   }
 
+  // ---- stream applications ----
+
+  /**
+   * Applications start after the engine is ready, in the background: compiling a topology
+   * loads the TypeScript compiler into the application's worker, and the page must not
+   * wait for that. A failure is reported as the engine's last error.
+   */
+  private startPendingApplications(): void {
+    const pending = this.applicationsToStart;
+    this.applicationsToStart = [];
+    if (pending.length === 0) return;
+    const engine = this.running?.engine;
+    void (async () => {
+      for (const app of pending) {
+        if (this.running?.engine !== engine) return;
+        try {
+          await this.startApplication({ applicationId: app.applicationId, source: app.source, config: app.config });
+        } catch (e) {
+          this.lastError = toSeamError(e);
+          this.rememberApplication({ ...app, running: false });
+          this.touch();
+        }
+      }
+    })();
+  }
+
+  private rememberApplication(app: SavedApplication): void {
+    const running = this.running;
+    if (!running) return;
+    const others = running.manifest.applications.filter((a) => a.applicationId !== app.applicationId);
+    running.manifest = { ...running.manifest, applications: [...others, app].sort((a, b) => (a.applicationId < b.applicationId ? -1 : 1)) };
+    this.saveManifest();
+  }
+
+  private viewOf(d: ApplicationDescription): ApplicationView {
+    const saved = this.running?.manifest.applications.find((a) => a.applicationId === d.applicationId);
+    return { ...d, source: saved?.source ?? "", config: saved?.config ?? {} };
+  }
+
+  async startApplication(input: StartApplicationInput): Promise<ApplicationView> {
+    const { engine } = this.ready();
+    if (typeof input !== "object" || input === null || typeof input.source !== "string") throw new KafkaError("INVALID_REQUEST", "startApplication needs an applicationId and the topology's source");
+    const app: SavedApplication = { applicationId: input.applicationId, source: input.source, config: input.config ?? {}, running: true };
+    const d = await engine.startApplication({ applicationId: input.applicationId, source: input.source, ...(input.config ? { config: input.config } : {}) });
+    this.rememberApplication(app);
+    this.touch();
+    return this.viewOf(d);
+  }
+
+  async stopApplication(applicationId: string): Promise<ApplicationView> {
+    const { engine, manifest } = this.ready();
+    const d = await engine.stopApplication(applicationId);
+    const saved = manifest.applications.find((a) => a.applicationId === applicationId);
+    if (saved) this.rememberApplication({ ...saved, running: false });
+    this.touch();
+    return this.viewOf(d);
+  }
+
+  async restartApplication(req: RestartRequest): Promise<ApplicationView> {
+    const { engine, manifest } = this.ready();
+    const saved = manifest.applications.find((a) => a.applicationId === req.applicationId);
+    const d = await engine.restartApplication(req);
+    this.rememberApplication({
+      applicationId: req.applicationId,
+      source: req.source ?? saved?.source ?? "",
+      config: (req.config as SavedApplication["config"] | undefined) ?? saved?.config ?? {},
+      running: true,
+    });
+    this.touch();
+    return this.viewOf(d);
+  }
+
+  async resetApplication(applicationId: string): Promise<ResetReport> {
+    const report = await this.ready().engine.resetApplication(applicationId);
+    this.touch();
+    return report;
+  }
+
+  async describeApplications(): Promise<ApplicationView[]> {
+    const { engine, manifest } = this.ready();
+    const described = engine.describeApplications();
+    const views = described.map((d) => this.viewOf(d));
+    // Saved applications the engine does not know (not started since the reload) show as stopped.
+    for (const a of manifest.applications) {
+      if (described.some((d) => d.applicationId === a.applicationId)) continue;
+      views.push({
+        applicationId: a.applicationId,
+        state: "NOT_RUNNING",
+        processingGuarantee: String(a.config["processing.guarantee"] ?? "at_least_once"),
+        commitIntervalMs: Number(a.config["commit.interval.ms"] ?? 30_000),
+        topology: "",
+        nodes: [],
+        tasks: [],
+        internalTopics: [],
+        stats: { processed: 0, produced: 0, skipped: 0, dropped: 0, restored: 0, commits: 0, lastCommitMs: null },
+        source: a.source,
+        config: a.config,
+      });
+    }
+    return views.sort((a, b) => (a.applicationId < b.applicationId ? -1 : 1));
+  }
+
+  async removeApplication(applicationId: string): Promise<void> {
+    const running = this.ready();
+    const state = running.engine.describeApplications().find((d) => d.applicationId === applicationId)?.state;
+    if (state !== undefined && state !== "NOT_RUNNING" && state !== "ERROR") {
+      throw new KafkaError("ILLEGAL_STATE", `streams application "${applicationId}" is ${state}; stop it before removing it`);
+    }
+    running.manifest = { ...running.manifest, applications: running.manifest.applications.filter((a) => a.applicationId !== applicationId) };
+    this.saveManifest();
+    this.touch();
+  }
+
   // ---- workspace notes ----
 
   async workspaceNotes(): Promise<Record<string, string>> {
@@ -1012,6 +1186,11 @@ export class BrokerEngineApi implements EngineApi {
         ...(this.options.seed !== undefined ? { seed: this.options.seed } : {}),
         ...(this.options.broker ? { broker: this.options.broker } : {}),
         listener: this.onBrokerEvent,
+        ...(this.options.processing ? { processing: this.options.processing } : {}),
+        streamsListener: this.onStreamsEvent,
+        streamsEvents: true,
+        // Applications commit every commit.interval.ms, as they do in Kafka, not on every tick.
+        commitOnSettle: false,
       });
     } catch (e) {
       clockFile.close();
@@ -1071,8 +1250,12 @@ export class BrokerEngineApi implements EngineApi {
     this.running = { engine, storage, clockFile, clock, producer, generators, consumers, workspace, manifest };
     this.lastError = null;
     this.restartPending = true;
-    if (saved) await this.restoreWorkspace(saved);
-    else if (isNew && seedIfNew) {
+    this.applicationsToStart = [];
+    if (saved) {
+      await this.restoreWorkspace(saved);
+      this.applicationsToStart = saved.applications.filter((a) => a.running);
+    } else if (isNew && seedIfNew) {
+      if (this.options.processing) this.applicationsToStart = [{ applicationId: FIRST_APPLICATION, source: FIRST_APPLICATION_SOURCE, config: {}, running: true }];
       try {
         await seedFirstWorld({
           createTopic: (input) => engine.broker.createTopic(input),
@@ -1121,6 +1304,7 @@ export class BrokerEngineApi implements EngineApi {
         lateByMs,
       })),
       groups: running.consumers.snapshot(),
+      applications: running.manifest.applications,
     };
     running.workspace.write(running.manifest).catch((e: unknown) => {
       this.lastError = toSeamError(e);
@@ -1264,6 +1448,12 @@ export const API_METHODS = [
   "consumedRecords",
   "workspaceNotes",
   "saveWorkspaceNote",
+  "startApplication",
+  "stopApplication",
+  "restartApplication",
+  "resetApplication",
+  "describeApplications",
+  "removeApplication",
 ] as const satisfies ReadonlyArray<keyof EngineApi>;
 
 // Every method of EngineApi must be in API_METHODS, or seamSafe would drop it.

@@ -1,5 +1,6 @@
 import { formatBytes, formatCount } from "../../app/format";
 import { useStore } from "../../state/store";
+import { GroupsRailSection } from "../groups/groups-rail";
 
 const KIND_LABEL: Record<string, string> = {
   trucks: "truck positions",
@@ -86,6 +87,7 @@ export function TopicRail() {
           </ul>
         )}
       </div>
+      <GroupsRailSection />
     </nav>
   );
 }
