@@ -5,6 +5,24 @@ import { createTopic, openWorkbench, resetThroughUi } from "./support/workbench"
 // tape follows the tail. The frame rate and the rate reached are printed and attached to the
 // report (measured, never asserted: timings belong to benchmarks); the test checks that
 // records flow and the page keeps drawing and answering.
+test("time to interactive: from navigation to a running broker and a usable page", async ({ page }, testInfo) => {
+  await openWorkbench(page);
+  await page.reload();
+  await expect(page.getByTestId("app")).toHaveAttribute("data-state", "ready", { timeout: 20_000 });
+  const timing = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    const scripts = performance.getEntriesByType("resource").filter((r) => r.name.endsWith(".js"));
+    return {
+      domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
+      brokerReadyMs: Math.round(performance.now()),
+      scripts: scripts.length,
+    };
+  });
+  console.log(`time to interactive: ${JSON.stringify(timing)}`);
+  testInfo.annotations.push({ type: "measured", description: JSON.stringify(timing) });
+  await expect(page.getByTestId("new-topic")).toBeEnabled();
+});
+
 test("the tape keeps drawing while a generator produces 20,000 records/s into 12 partitions", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   await openWorkbench(page);

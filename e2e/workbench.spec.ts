@@ -90,6 +90,9 @@ test("partitions: create a topic in the dialog, produce by form, zoom and pan th
   const total = (await Promise.all(hw.map(async (h) => Number(await h.textContent())))).reduce((a, b) => a + b, 0);
   expect(total).toBe(3001);
   await screenshotBothThemes(page, "partitions-tail");
+  await page.getByTestId("drawer-tab-produce").click();
+  await expectAccessible(page, "produce drawer");
+  await page.getByTestId("drawer-close").click();
 
   // Fit the whole log: the view switches to density bars; wheel zooms back into cells.
   const info = page.getByTestId("tape-info");
@@ -159,6 +162,7 @@ test("generators: trucks into 12 partitions, the rate dial, and a pause that fre
   await expect.poll(async () => Number((await page.getByTestId("topic-item-truck_position").textContent())?.match(/· (\d+)/)?.[1] ?? 0), { timeout: 15_000 }).toBeGreaterThan(500);
   await expect(page.getByTestId("topic-rate-truck_position")).toBeVisible();
   await screenshotBothThemes(page, "generators");
+  await expectAccessible(page, "generators drawer");
 
   // Pause: the engine freezes, so the generator stops producing too.
   await page.getByTestId("drawer-close").click();
@@ -221,6 +225,7 @@ test("retention: whole segments are deleted and the log start offset moves", asy
   await expect(page.getByTestId("compaction-log")).toContainText("deleted segments 0, 20, 40; log start offset → 60");
   await expect(page.getByTestId("retention-0")).toContainText("empty active segment");
   await screenshotBothThemes(page, "retention");
+  await expectAccessible(page, "retention view");
   await page.getByTestId("view-tab-partitions").click();
   await expect(page.getByTestId("tape-row-0").getByTestId("tape-log-start")).toHaveText("60");
   await screenshotBothThemes(page, "partitions-retention");
@@ -322,6 +327,7 @@ test("import a CSV file and reset the workspace", async ({ page }) => {
   await page.getByTestId("import-run").click();
   await expect(page.getByTestId("import-status")).toContainText("Imported 3 records into trucks");
   await screenshotBothThemes(page, "import");
+  await expectAccessible(page, "import drawer");
   await page.getByTestId("drawer-close").click();
   await page.getByTestId("view-tab-table").click();
   await expect(page.getByTestId("table-status")).toContainText("2 keys from 3 records");

@@ -13,6 +13,7 @@ export async function openWorkbench(page: Page): Promise<void> {
 export async function resetThroughUi(page: Page): Promise<void> {
   await page.getByTestId("reset-workspace").click();
   await page.getByTestId("reset-confirm").click();
+  await expect(page.getByTestId("reset-dialog")).toHaveCount(0, { timeout: 20_000 });
   await expect(page.getByTestId("topic-list-empty")).toBeVisible();
 }
 

@@ -56,8 +56,13 @@ export function useShortcuts(): void {
           break;
         case "[":
         case "]":
-          if (!ready) return;
-          void s.setSpeed(nextSpeed(s.clock?.speed ?? 1, event.key === "]" ? 1 : -1));
+          if (!ready || !s.clock) return;
+          {
+            // Shown at once, so a second press climbs from the new speed, not the old one.
+            const speed = nextSpeed(s.clock.speed, event.key === "]" ? 1 : -1);
+            useStore.setState({ clock: { ...s.clock, speed } });
+            void s.setSpeed(speed);
+          }
           break;
         case "1":
         case "2":

@@ -291,8 +291,10 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
     },
 
     async resetWorkspace() {
-      set({ selection: null, lastClean: null, selected: null, description: null, topics: [], generators: [] });
+      // The page forgets the old workspace only once the new one runs, so nothing is
+      // offered to click while the engine is between the two.
       await act((c) => c.api.resetWorkspace());
+      set({ selection: null, lastClean: null, selected: null, description: null, topics: [], generators: [] });
       await refreshNow();
     },
 

@@ -414,7 +414,8 @@ export function PartitionTape({ description }: { description: TopicDescription }
           </span>
         </span>
       </div>
-      <div className="tape-scroll" ref={wrapRef}>
+      {/* Focusable so the rows scroll from the keyboard when they do not all fit. */}
+      <div className="tape-scroll" ref={wrapRef} tabIndex={0} aria-label={`Partitions of ${topic}`}>
         <div className="tape-heads" style={{ width: HEADER_W, paddingTop: AXIS_H }}>
           {heads.map((p, i) => {
             const markers = groupMarkers[`${topic}-${i}`] ?? [];

@@ -15,7 +15,8 @@ export function Drawer() {
   const openDrawer = useStore((s) => s.openDrawer);
   return (
     <section className={drawer ? "drawer open" : "drawer"} aria-label="Produce drawer" data-testid="drawer">
-      <div className="drawer-tabs" role="tablist" aria-label="Drawer">
+      <div className="drawer-tabs">
+        <div role="tablist" aria-label="Drawer" className="tabs">
         {TABS.map((t) => (
           <button
             key={t.id}
@@ -29,6 +30,7 @@ export function Drawer() {
             {t.label}
           </button>
         ))}
+        </div>
         <span className="spacer" />
         {drawer && (
           <button type="button" className="link-button" data-testid="drawer-close" onClick={() => openDrawer(null)}>
