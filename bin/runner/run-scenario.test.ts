@@ -442,3 +442,84 @@ describe("--check", () => {
     expect(err).toEqual(['expect.topics.gone: no topic "gone"']);
   });
 });
+
+describe("stream applications", () => {
+  const source = 'export default () => {};\n';
+
+  it("a topology step starts the application; a second one for the same id redeploys it, with a reset when asked", async () => {
+    const engine = new RecordingEngine({ words: 1 });
+    engine.applications = [];
+    const startApplication = engine.startApplication.bind(engine);
+    engine.startApplication = async (req) => {
+      const d = await startApplication(req);
+      engine.applications = [d];
+      return d;
+    };
+    const { outcome } = await run(
+      {
+        version: 1,
+        steps: [
+          { topology: { applicationId: "app", source, config: { "processing.guarantee": "exactly_once_v2" } } },
+          { topology: { applicationId: "app", source, reset: true } },
+        ],
+      },
+      {},
+      engine,
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(engine.calls).toEqual(["startApplication app", "restartApplication app"]);
+  });
+
+  it("an application in ERROR does not stop the run: dumps print, then exit 2 naming the application, the record and the error", async () => {
+    const engine = new RecordingEngine({ words: 1 });
+    engine.applications = [
+      {
+        applicationId: "shouter",
+        state: "ERROR",
+        processingGuarantee: "at_least_once",
+        commitIntervalMs: 30000,
+        topology: "",
+        nodes: [],
+        tasks: [],
+        internalTopics: [],
+        stats: { processed: 1, produced: 1, skipped: 0, dropped: 0, restored: 0, commits: 0, lastCommitMs: null },
+        failure: {
+          reason: "user-code",
+          taskId: "0_0",
+          topic: "words",
+          partition: 0,
+          offset: 2,
+          message: "Error: cannot shout boom",
+          stack: "StreamsException: Exception caught in process.\nCaused by: Error: cannot shout boom\n    at topology.ts:9:31",
+          line: 9,
+          column: 31,
+        },
+      },
+    ];
+    const { outcome, out, err } = await run(
+      { version: 1, steps: [{ produce: { topic: "words", records: [{ key: "k", value: "boom" }] } }, { advance: { ms: 1 } }] },
+      { dump: ["words"] },
+      engine,
+    );
+    expect(calls(engine)).toEqual(["produce", "advance"]);
+    expect(out).toHaveLength(1);
+    expect(outcome.exitCode).toBe(2);
+    expect(err).toEqual([
+      'streams application "shouter" is in state ERROR after a failure on the record at topic words, partition 0, offset 2: Error: cannot shout boom (topology.ts:9:31)\n' +
+        "StreamsException: Exception caught in process.\nCaused by: Error: cannot shout boom\n    at topology.ts:9:31",
+    ]);
+  });
+
+  it("dumps print windowed keys with their window, the end from the window size", async () => {
+    const engine = new RecordingEngine({ counts: 1 });
+    engine.windowed.set("counts", { type: "time", sizeMs: 60000 });
+    const key = new Uint8Array([0x61, 0, 0, 0, 0, 0, 0, 0xea, 0x60]);
+    engine.topics.get("counts")!.records.push({ topic: "counts", partition: 0, offset: 0, timestamp: 5, key, value: new TextEncoder().encode("3"), headers: [] });
+    const { out } = await run({ version: 1, steps: [] }, { dump: ["counts"] }, engine);
+    expect(out).toEqual(['{"topic":"counts","partition":0,"offset":0,"timestamp":5,"key":{"key":"a","window":{"start":60000,"end":120000}},"value":3}']);
+  });
+});
+
+function calls(engine: RecordingEngine): string[] {
+  return engine.calls.map((c) => c.split(" ")[0]!);
+}

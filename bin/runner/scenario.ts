@@ -71,6 +71,11 @@ export interface TopologyStep {
   applicationId: string;
   source: string;
   config?: ScenarioConfig;
+  /**
+   * Run the application reset tool first (committed offsets back to the beginning, internal
+   * topics deleted); an application already running under that id is stopped first.
+   */
+  reset?: boolean;
 }
 
 export const ASSIGNORS = ["range", "roundrobin", "sticky", "cooperative-sticky"] as const;
@@ -617,7 +622,7 @@ function readClientConfig(
 
 function readTopology(value: unknown, path: string): TopologyStep {
   const obj = object(value, path, '{ "applicationId": …, "source": … }');
-  onlyFields(obj, path, ["applicationId", "source", "config"]);
+  onlyFields(obj, path, ["applicationId", "source", "config", "reset"]);
   const applicationId = required(obj, "applicationId", path, nonEmptyText("an application id (a non-empty string)"), "an application id");
   const step: TopologyStep = {
     applicationId,
@@ -625,6 +630,8 @@ function readTopology(value: unknown, path: string): TopologyStep {
   };
   const config = readClientConfig(obj, path, { key: "application.id", field: "applicationId", value: applicationId }, resolveStreamsConfig);
   if (config !== undefined) step.config = config;
+  const reset = optional(obj, "reset", path, bool);
+  if (reset !== undefined) step.reset = reset;
   return step;
 }
 

@@ -57,7 +57,14 @@ export const STEP_HANDLERS: StepHandlers = {
     for (const r of records) out(formatPollLine(origin, printedRecord(r, { decodeKey })));
   },
   topology: async (args, { engine }) => {
-    await engine.startApplication({ applicationId: args.applicationId, source: args.source, ...(args.config !== undefined ? { config: args.config } : {}) });
+    const config = args.config !== undefined ? { config: args.config } : {};
+    // A second topology step for an application id redeploys it: stop, optionally reset, start.
+    const known = engine.describeApplications().some((a) => a.applicationId === args.applicationId);
+    if (known || args.reset === true) {
+      await engine.restartApplication({ applicationId: args.applicationId, source: args.source, ...config, ...(args.reset === true ? { reset: true, wipeState: true } : {}) });
+    } else {
+      await engine.startApplication({ applicationId: args.applicationId, source: args.source, ...config });
+    }
   },
   commit: async (args, { engine }) => {
     await engine.commit(args.offsets === undefined ? { groupId: args.groupId, memberId: args.memberId } : { groupId: args.groupId, memberId: args.memberId, offsets: args.offsets });

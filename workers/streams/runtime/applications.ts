@@ -78,12 +78,15 @@ export class StreamsApplications {
    * the same or a changed topology and config, from the committed offsets.
    */
   async restart(req: RestartRequest): Promise<ApplicationDescription> {
-    const entry = this.entry(req.applicationId, "restart");
-    await entry.instance.stop();
+    const existing = this.apps.get(req.applicationId);
+    // Unknown applications can be "restarted" with a source: a deployment after a reset, say.
+    const entry = existing ?? (req.source === undefined ? this.entry(req.applicationId, "restart") : undefined);
+    if (entry) await entry.instance.stop();
+    const config = req.config ?? entry?.spec.config;
     const spec: ApplicationSpec = {
       applicationId: req.applicationId,
-      source: req.source ?? entry.spec.source,
-      ...(req.config !== undefined ? { config: req.config } : entry.spec.config !== undefined ? { config: entry.spec.config } : {}),
+      source: req.source ?? entry!.spec.source,
+      ...(config !== undefined ? { config } : {}),
     };
     let lastReset: ResetReport | undefined;
     if (req.reset) lastReset = await this.reset(req.applicationId);
