@@ -98,7 +98,7 @@ async function shapeRows(backend: Backend, broker: Broker, storage: TimedStorage
         records: w.records,
         bytes,
         notes:
-          `${describeWorkload(w, Math.round(requestBytes))} · ${WINDOW} in flight · flush per request · ${formatDuration(ms / w.requests)}/request, ` +
+          `${describeWorkload(w, Math.round(requestBytes))} · ${WINDOW} in flight · group commit · ${formatDuration(ms / w.requests)}/request, ` +
           `last run's storage calls per request: flush ${formatDuration(io.flushMs / w.requests)}, writes ${formatDuration(io.writeMs / w.requests)}${repeats === 1 ? " · one run" : ""}`,
       }),
     );
