@@ -378,7 +378,9 @@ export class StreamsApplication {
     this.tasks = ids.map((id) => ({ id, partitions: byTask.get(id)!, streamTime: this.streamTimes[id] ?? -1 }));
     this.assignmentKey = key;
     this.emit({ type: "task-assignment", tasks: this.tasks.map((t) => ({ id: t.id, partitions: [...t.partitions] })) });
-    this.machine.to("RUNNING");
+    // Restored: the processors start now (and schedule their punctuations).
+    await this.processBatches([]);
+    if (this.machine.state === "REBALANCING") this.machine.to("RUNNING");
   }
 
   private globalPartitions(topic: string): number[] {

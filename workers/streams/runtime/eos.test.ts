@@ -85,8 +85,8 @@ describe("exactly_once_v2", () => {
     ["at_least_once", ["A", "B", "C", "D", "A", "B", "C", "D", "E", "F"]],
     ["exactly_once_v2", ["A", "B", "C", "D", "E", "F"]],
   ])("%s: a crash after a commit interval's first batches", async (guarantee, expected) => {
-    // Instance 0 dies at its third request; batches of two records.
-    const engine = await testEngine({ processing: crashingFactory(upper, [2]), commitOnSettle: false, streamsBatchRecords: 2 });
+    // Instance 0 dies at its fourth process request (the first only starts the processors); batches of two records.
+    const engine = await testEngine({ processing: crashingFactory(upper, [3]), commitOnSettle: false, streamsBatchRecords: 2 });
     await engine.createTopic({ name: "in", partitions: 1 });
     await engine.createTopic({ name: "out", partitions: 1 });
     await produceJson(engine, "in", ["a", "b", "c", "d", "e", "f"].map((v, i) => ({ key: v, value: v, timestamp: i })));

@@ -340,6 +340,9 @@ export class ProcessingRuntime {
     let failure: ProcessingFailure | undefined;
     try {
       this.moveClock(request.now);
+      // Processors start once their stores are restored (Kafka initializes the topology
+      // when restoration completes): the first request after an assignment does it.
+      for (const task of app.tasks.values()) task.init();
     } catch (e) {
       failure = this.failureOf(e, { taskId: "", topic: null, partition: -1, offset: -1 });
     }
