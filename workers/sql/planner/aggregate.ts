@@ -43,7 +43,12 @@ export interface AggregatePlan {
   relation: Relation;
   /** How SELECT and HAVING expressions compile over the post-aggregation rows. */
   compile: CompileOptions;
+  /** The state store holding the aggregates, and how one of its entries reads as a post-aggregation row. */
+  storeName: string;
+  postRow(key: unknown, state: unknown): Row | null;
 }
+
+export const AGGREGATE_STORE = "Aggregate-Aggregate-Materialize";
 
 const KEY_SLOT = (i: number) => `KSQL_KEY_${i}`;
 const AGG_SLOT = (i: number) => `KSQL_AGG_VARIABLE_${i}`;
@@ -156,7 +161,7 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
     key.map((k) => ({ name: k.name, type: k.type })),
     rel.keyFormat,
   );
-  const materialized = () => Materialized.as<unknown, unknown>("Aggregate-Aggregate-Materialize").withKeySerde(groupKeySerde).withValueSerde(internalSerde);
+  const materialized = () => Materialized.as<unknown, unknown>(AGGREGATE_STORE).withKeySerde(groupKeySerde).withValueSerde(internalSerde);
 
   let aggregated: KTable<unknown, unknown>;
   let window: WindowInfo | undefined;
@@ -230,24 +235,22 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
   // Post-aggregation rows: group key parts, aggregate results, window bounds.
   const mapFns = aggFns.map((f) => f);
   const keyCount = key.length;
-  const post = aggregated.mapValues(
-    (k: unknown, state: unknown): unknown => {
-      if (state === null) return null;
-      const row: Row = {};
-      let inner = k;
-      if (k instanceof Windowed) {
-        row.WINDOWSTART = k.window().start();
-        row.WINDOWEND = k.window().end();
-        inner = k.key();
-      }
-      if (keyCount === 1) row[KEY_SLOT(0)] = inner;
-      else for (let i = 0; i < keyCount; i++) row[KEY_SLOT(i)] = (inner as unknown[])[i] ?? null;
-      const s = state as unknown[];
-      for (let i = 0; i < mapFns.length; i++) row[AGG_SLOT(i)] = mapFns[i]!.map(s[i]);
-      return row;
-    },
-    Named.as("Aggregate-Aggregate-ToOutputSchema"),
-  );
+  const postRow = (k: unknown, state: unknown): Row | null => {
+    if (state === null) return null;
+    const row: Row = {};
+    let inner = k;
+    if (k instanceof Windowed) {
+      row.WINDOWSTART = k.window().start();
+      row.WINDOWEND = k.window().end();
+      inner = k.key();
+    }
+    if (keyCount === 1) row[KEY_SLOT(0)] = inner;
+    else for (let i = 0; i < keyCount; i++) row[KEY_SLOT(i)] = (inner as unknown[])[i] ?? null;
+    const s = state as unknown[];
+    for (let i = 0; i < mapFns.length; i++) row[AGG_SLOT(i)] = mapFns[i]!.map(s[i]);
+    return row;
+  };
+  const post = aggregated.mapValues((k: unknown, state: unknown): unknown => postRow(k, state), Named.as("Aggregate-Aggregate-ToOutputSchema"));
 
   const postScope: ScopeColumn[] = [
     ...key.map((k, i) => ({ name: k.name, type: k.type, slot: KEY_SLOT(i) })),
@@ -277,7 +280,7 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
     sources: rel.sources,
     ...(window ? { window } : {}),
   };
-  return { relation, compile: { columns: postScope, ...functions, substitute } };
+  return { relation, compile: { columns: postScope, ...functions, substitute }, storeName: AGGREGATE_STORE, postRow };
 }
 
 function checkNonAggregates(query: Query, groupTexts: string[], qualify: (r: ColumnRef) => string | undefined, windowed: boolean): void {

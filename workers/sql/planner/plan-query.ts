@@ -43,6 +43,12 @@ export interface PlannedQuery {
   sinkStream(): KStream<unknown, unknown>;
   /** Records as a transient query shows them: every selected column, tombstones dropped. */
   resultStream(): KStream<unknown, unknown>;
+  /**
+   * For aggregations: the store that materializes the result, and how one of its entries
+   * reads as an output row (key columns, window bounds, value columns), or null when
+   * HAVING filters it out. Pull queries read tables this way.
+   */
+  materialization?: { storeName: string; outputRow(key: unknown, state: unknown): Row | null };
 }
 
 function qualifier(scope: readonly ScopeColumn[]): (r: ColumnRef) => string | undefined {
@@ -138,13 +144,16 @@ export function planQuery(builder: StreamsBuilder, query: Query, ctx: PlanContex
   if (query.window && !aggregated) throw new KsqlException("WINDOW clause requires a GROUP BY clause.", query.window.loc);
   if (query.having && !aggregated) throw new KsqlException("HAVING requires a GROUP BY clause.", query.having.loc);
   if (query.emit === "FINAL" && !aggregated) throw new KsqlException("EMIT FINAL is only supported for windowed aggregations.", query.loc);
+  let aggregate: { storeName: string; postRow(key: unknown, state: unknown): Row | null; having?: (row: Row) => boolean } | undefined;
   if (aggregated) {
     const agg = planAggregate(rel, query, ctx);
     rel = agg.relation;
     compile = agg.compile;
+    aggregate = { storeName: agg.storeName, postRow: agg.postRow };
     if (query.having) {
       const pred = compilePredicate(query.having, { ...compile, clause: "HAVING" });
       const evalCtx = ctx.evalContext;
+      aggregate.having = (row) => pred(row, evalCtx);
       rel = { ...rel, table: rel.table!.filter((_k, v) => pred(v as Row, evalCtx), Named.as("Aggregate-HavingFilter")) };
     }
   }
@@ -163,7 +172,25 @@ export function planQuery(builder: StreamsBuilder, query: Query, ctx: PlanContex
   const evalCtx = ctx.evalContext;
   const final = rel;
   const projectName = aggregated ? "Aggregate-Project" : "Project";
+  const keySlots = rel.key.map((k) => k.slot);
+  const materialization = aggregate
+    ? {
+        storeName: aggregate.storeName,
+        outputRow(key: unknown, state: unknown): Row | null {
+          const post = aggregate.postRow(key, state);
+          if (post === null || (aggregate.having && !aggregate.having(post))) return null;
+          const row: Row = {};
+          projection.schema.key.forEach((c, i) => (row[c.name] = post[keySlots[i]!] ?? null));
+          if (post.WINDOWSTART !== undefined) {
+            row.WINDOWSTART = post.WINDOWSTART;
+            row.WINDOWEND = post.WINDOWEND;
+          }
+          return Object.assign(row, projection.valueRow(post, evalCtx));
+        },
+      }
+    : undefined;
   return {
+    ...(materialization ? { materialization } : {}),
     kind: rel.kind,
     projection,
     schema: projection.schema,

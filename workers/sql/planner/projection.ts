@@ -91,10 +91,13 @@ function expand(select: readonly SelectItem[], options: ProjectionOptions): Expa
         if (k.synthetic) out.push({ expression: ref(undefined, k.name, item.loc), name: k.name, loc: item.loc });
       }
     }
+    // ksqlDB's order: key columns, window bounds (transient queries over windowed data), values.
     for (const c of cols) if (isKey(c)) out.push({ expression: ref(c.source, c.name, item.loc), name: nameOf(c), loc: item.loc });
+    if (options.windowed && !options.persistent) {
+      for (const c of cols) if (c.name === "WINDOWSTART" || c.name === "WINDOWEND") out.push({ expression: ref(c.source, c.name, item.loc), name: nameOf(c), loc: item.loc });
+    }
     for (const c of cols) {
-      if (isKey(c)) continue;
-      if (PSEUDO.has(c.name) && !((c.name === "WINDOWSTART" || c.name === "WINDOWEND") && options.windowed && !options.persistent)) continue;
+      if (isKey(c) || PSEUDO.has(c.name)) continue;
       out.push({ expression: ref(c.source, c.name, item.loc), name: nameOf(c), loc: item.loc });
     }
   });
