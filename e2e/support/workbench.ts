@@ -14,13 +14,24 @@ export async function resetThroughUi(page: Page): Promise<void> {
   await page.getByTestId("reset-workspace").click();
   await page.getByTestId("reset-confirm").click();
   await expect(page.getByTestId("reset-dialog")).toHaveCount(0, { timeout: 20_000 });
+  const failure = (await page.getByTestId("action-error").count()) > 0 ? await page.getByTestId("action-error").textContent() : null;
+  expect(failure, "the workspace reset failed").toBeNull();
   await expect(page.getByTestId("topic-list-empty")).toBeVisible();
+  // The new workspace starts its background work (stream applications) right after the
+  // reset: wait until the engine answers calls again before acting on it.
+  await expect
+    .poll(() => page.evaluate(() => window.__streamlab!.api.listTopics().then(() => "ready", (e: Error) => e.message)), { timeout: 20_000 })
+    .toBe("ready");
+  const dismiss = page.getByTestId("action-error").getByRole("button", { name: "Dismiss" });
+  if (await dismiss.isVisible()) await dismiss.click();
 }
 
 export async function pauseClock(page: Page): Promise<void> {
   const play = page.getByTestId("clock-play");
-  if ((await play.getAttribute("aria-pressed")) === "true") await play.click();
-  await expect(play).toHaveAttribute("aria-pressed", "false");
+  await expect(async () => {
+    if ((await play.getAttribute("aria-pressed")) === "true") await play.click();
+    await expect(play).toHaveAttribute("aria-pressed", "false", { timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 export async function createTopic(page: Page, name: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
