@@ -26,18 +26,62 @@ export function readInt64BE(data: Uint8Array, pos: number): number {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: false });
 const CACHE_LIMIT = 4096;
 let cache = new Map<string, Uint8Array>();
+
+/**
+ * Up to this length, pure-ASCII text is converted in JS: a TextEncoder or TextDecoder call
+ * costs far more than the conversion itself for short text (measured in a Chromium worker:
+ * 2-4 µs per encode call, 0.2-1 µs per decode call, against ~0.05 µs for a 10-byte key in JS).
+ */
+const SHORT_TEXT = 512;
+
+/**
+ * UTF-8 bytes of a string, the same as `TextEncoder.encode`: short ASCII text is written
+ * directly, anything else goes to the platform encoder (which also handles surrogates).
+ */
+export function utf8Encode(s: string): Uint8Array {
+  const n = s.length;
+  if (n > SHORT_TEXT) return encoder.encode(s);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Whether every byte is below 0x80, i.e. the bytes are ASCII and decode one char each. */
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return false;
+  return true;
+}
+
+/** Short ASCII bytes as a string; `undefined` when they are long or not ASCII (decode them properly). */
+export function asciiText(bytes: Uint8Array): string | undefined {
+  if (bytes.length > SHORT_TEXT || !isAscii(bytes)) return undefined;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
+/**
+ * The same as `new TextDecoder().decode(bytes)` (invalid sequences become U+FFFD, a BOM is
+ * dropped): short ASCII is converted in JS, anything else by the platform decoder.
+ */
+export function utf8Decode(bytes: Uint8Array): string {
+  return asciiText(bytes) ?? decoder.decode(bytes);
+}
 
 /**
  * UTF-8 bytes of a string, cached for short strings (keys repeat). The returned array is
  * shared: callers copy it (`set`) or hand it on, and never write into it.
  */
 export function utf8Cached(s: string): Uint8Array {
-  if (s.length > 64) return encoder.encode(s);
+  if (s.length > 64) return utf8Encode(s);
   let b = cache.get(s);
   if (b === undefined) {
-    b = encoder.encode(s);
+    b = utf8Encode(s);
     if (cache.size >= CACHE_LIMIT) cache = new Map();
     cache.set(s, b);
   }

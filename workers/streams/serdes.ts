@@ -1,4 +1,4 @@
-import { readInt64BE, utf8Cached, writeInt64BE } from "./bytes";
+import { asciiText, readInt64BE, utf8Cached, utf8Decode, utf8Encode, writeInt64BE } from "./bytes";
 import { StreamsException } from "./errors";
 import { SessionWindow, SlidingWindow, TimeWindow, Windowed, type Window } from "./windowed";
 
@@ -58,15 +58,24 @@ function jsonOrStringSerialize(data: unknown): Uint8Array {
   if (typeof data === "string") return utf8Cached(data);
   if (data instanceof Uint8Array) return data;
   if (typeof data === "number") return utf8Cached(JSON.stringify(data));
-  return encoder.encode(JSON.stringify(data));
+  return jsonBytes(data);
+}
+
+/** UTF-8 of a value's JSON text; what has none (a function, a symbol) is no bytes, as TextEncoder made it. */
+function jsonBytes(data: unknown): Uint8Array {
+  const text = JSON.stringify(data) as string | undefined;
+  return text === undefined ? new Uint8Array(0) : utf8Encode(text);
 }
 
 export function decodeJsonOrString(data: Uint8Array): unknown {
-  let text: string;
-  try {
-    text = strictDecoder.decode(data);
-  } catch {
-    return decoder.decode(data);
+  // ASCII is valid UTF-8: only other bytes need the strict decoder's verdict.
+  let text = asciiText(data);
+  if (text === undefined) {
+    try {
+      text = strictDecoder.decode(data);
+    } catch {
+      return decoder.decode(data);
+    }
   }
   const t = text.trim();
   if (t.length > 0) {
@@ -89,7 +98,7 @@ export const Serdes = {
     return serde<string>(
       "String",
       (s) => utf8Cached(String(s)),
-      (b) => decoder.decode(b),
+      (b) => utf8Decode(b),
     );
   },
   /** Kafka's LongSerde: 8 bytes, big-endian two's complement (exact within ±2^53). */
@@ -142,8 +151,8 @@ export const Serdes = {
   Json<T = unknown>(): Serde<T> {
     return serde<T>(
       "Json",
-      (v) => encoder.encode(JSON.stringify(v)),
-      (b) => JSON.parse(decoder.decode(b)) as T,
+      (v) => jsonBytes(v),
+      (b) => JSON.parse(utf8Decode(b)) as T,
     );
   },
   /** The default: strings as UTF-8, other values as JSON; see {@link decodeJsonOrString}. */

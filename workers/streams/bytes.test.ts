@@ -1,0 +1,42 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { asciiText, utf8Cached, utf8Decode, utf8Encode } from "./bytes";
+
+const platformEncoder = new TextEncoder();
+const platformDecoder = new TextDecoder();
+
+describe("UTF-8 helpers", () => {
+  it("utf8Encode gives TextEncoder's bytes for any string, lone surrogates and long text included", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), fc.string({ minLength: 500, maxLength: 700 })), (s) => {
+        expect([...utf8Encode(s)]).toEqual([...platformEncoder.encode(s)]);
+        expect([...utf8Cached(s)]).toEqual([...platformEncoder.encode(s)]);
+      }),
+      { seed: 7, numRuns: 150 },
+    );
+  });
+
+  it("utf8Decode gives TextDecoder's text for any bytes: invalid sequences, a BOM, long input", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 40 }),
+          fc.uint8Array({ max: 0x7f, maxLength: 40 }),
+          fc.uint8Array({ max: 0x7f, minLength: 510, maxLength: 520 }),
+          fc.string().map((s) => Uint8Array.of(0xef, 0xbb, 0xbf, ...platformEncoder.encode(s))),
+        ),
+        (bytes) => {
+          expect(utf8Decode(bytes)).toBe(platformDecoder.decode(bytes));
+        },
+      ),
+      { seed: 11, numRuns: 500 },
+    );
+  });
+
+  it("asciiText answers only for short ASCII", () => {
+    expect(asciiText(Uint8Array.of(104, 105))).toBe("hi");
+    expect(asciiText(Uint8Array.of(104, 0xc3, 0xa9))).toBeUndefined();
+    expect(asciiText(new Uint8Array(513).fill(97))).toBeUndefined();
+    expect(asciiText(new Uint8Array(0))).toBe("");
+  });
+});
