@@ -13,8 +13,7 @@ import type {
   StoredRecord,
   TopicSpec,
   TopologyRequest,
-  WindowedKeyFormat,
-} from "../../workers/engine/engine-port";
+  WindowedKeyFormat, SqlExecution } from "../../workers/engine/engine-port";
 import { KafkaError } from "../../workers/protocol/errors";
 import { runScenario, type RunOptions } from "./run-scenario";
 import { parseScenario } from "./scenario";
@@ -128,6 +127,10 @@ class RecordingEngine implements EnginePort {
   }
   windowedKeyFormat(topic: string): WindowedKeyFormat | undefined {
     return this.windowed.get(topic);
+  }
+  async executeSql(text: string): Promise<SqlExecution> {
+    this.calls.push(`executeSql ${text}`);
+    return { results: [] };
   }
   private application(applicationId: string): ApplicationDescription {
     return (

@@ -5,6 +5,8 @@
  */
 import type { EnginePort, JoinRequest, ProduceOptions, ProduceRecord } from "../../workers/engine/engine-port";
 import { serializeHeaders, serializeKey, serializeValue } from "../../workers/client/json-serde";
+import { firstWords } from "../../workers/sql/engine/statement-spans";
+import { ScenarioError } from "./scenario-error";
 import { formatPollLine, printedRecord, windowedKeyDecoder } from "./output";
 import type { JoinStep, ProduceStep, ScenarioRecord, StepArgs, StepOf, Verb } from "./scenario";
 
@@ -55,6 +57,14 @@ export const STEP_HANDLERS: StepHandlers = {
     const records = await engine.poll(args.max === undefined ? origin : { ...origin, max: args.max });
     const decodeKey = windowedKeyDecoder((topic) => engine.windowedKeyFormat(topic));
     for (const r of records) out(formatPollLine(origin, printedRecord(r, { decodeKey })));
+  },
+  sql: async (args, { engine }, step) => {
+    const result = await engine.executeSql(args);
+    const e = result.error;
+    if (e) {
+      // SCENARIO.md: `steps[0].sql statement 2 (CREATE STREAM big_orders …): 1:8: unexpected …`
+      throw new ScenarioError(`${step.path}.sql statement ${e.statement.index} (${firstWords(e.statement.text)})`, `${e.line}:${e.column}: ${e.message}`);
+    }
   },
   topology: async (args, { engine }) => {
     const config = args.config !== undefined ? { config: args.config } : {};

@@ -8,6 +8,8 @@ import type { RestartRequest } from "../streams/runtime/applications";
 import type { WindowedKeyFormat } from "../streams/runtime/key-formats";
 
 export type { ApplicationDescription, RestartRequest, WindowedKeyFormat };
+export type { SqlExecution } from "../sql/engine/results";
+import type { SqlExecution } from "../sql/engine/results";
 
 /** The `topology` verb: a stream application. */
 export interface TopologyRequest {
@@ -137,5 +139,7 @@ export interface EnginePort {
   describeApplications(): ApplicationDescription[];
   /** Set when stream applications wrote windowed keys to the topic. */
   windowedKeyFormat(topic: string): WindowedKeyFormat | undefined;
+  /** Runs ksqlDB statements; the first one that fails stops the rest and is described in `error`. */
+  executeSql(text: string): Promise<SqlExecution>;
   close(): Promise<void>;
 }

@@ -26,6 +26,9 @@ import { InProcessChannel, type ProcessingChannelFactory } from "../streams/runt
 import { ProcessingRuntime } from "../streams/runtime/processing-runtime";
 import type { StateStore } from "../streams/state/state-store";
 import type { TopologyFactory } from "../streams/user-code/load";
+import { SqlEngine } from "../sql/engine/sql-engine";
+import { COMMAND_TOPIC } from "../sql/engine/command-topic";
+import type { SqlExecution } from "../sql/engine/results";
 import { EngineConsumers, type ConsumerView } from "./engine-consumers";
 import type {
   CommitRequest,
@@ -126,7 +129,10 @@ export class Engine implements EnginePort {
       ...(options.listener ? { listener: options.listener } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
-    return new Engine(options, scheduler, broker, await WindowedKeyFormats.load(options.storage));
+    const engine = new Engine(options, scheduler, broker, await WindowedKeyFormats.load(options.storage));
+    // ksqlDB's server replays its command topic on start: the SQL queries run again.
+    if (broker.hasTopic(COMMAND_TOPIC)) await SqlEngine.attach(engine);
+    return engine;
   }
 
   get broker(): Broker {
@@ -361,6 +367,11 @@ export class Engine implements EnginePort {
       if (s) stores.push(s);
     }
     return stores;
+  }
+
+  /** Runs ksqlDB statements (workers/sql): persistent queries become built applications of this engine. */
+  async executeSql(text: string): Promise<SqlExecution> {
+    return (await SqlEngine.attach(this)).execute(text);
   }
 
   /** KafkaStreams.close(): commits, leaves the group, ends the processing worker. */
