@@ -87,12 +87,13 @@ export function bytesToId(bytes: Uint8Array | null): string {
   // Cached serializations hand out the same array for the same key: remember its id.
   const known = idCache.get(bytes);
   if (known !== undefined) return known;
-  const id = computeId(bytes);
+  const id = idOf(bytes);
   idCache.set(bytes, id);
   return id;
 }
 
-function computeId(bytes: Uint8Array): string {
+/** {@link bytesToId} without the cache, for callers that remember ids themselves. */
+export function idOf(bytes: Uint8Array): string {
   if (bytes.length <= 64) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let s = "";
   for (let i = 0; i < bytes.length; i += 4096) {

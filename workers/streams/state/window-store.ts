@@ -1,17 +1,9 @@
-import { readInt64BE } from "../bytes";
+import { readInt64BE, writeInt64BE } from "../bytes";
 import { KeyValue } from "../key-value";
 import type { Serde } from "../serdes";
 import { TimeWindow, Windowed, type Window } from "../windowed";
-import { SortedMap, bytesToId, sortableTime } from "./sorted-map";
-import {
-  KeyValueIterator,
-  ValueAndTimestamp,
-  concatBytes,
-  intBytes,
-  longBytes,
-  type StateStore,
-  type StateStoreContext,
-} from "./state-store";
+import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
+import { StoreKeys } from "./store-keys";
 
 /** `fetch(key, from, to)` results: window start -> value. */
 export type WindowStoreIterator<V> = KeyValueIterator<number, V>;
@@ -36,9 +28,52 @@ export type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;
 
 interface Slot<K, V> {
   key: K;
+  /** The serialized key's identity ({@link StoreKey.id}). */
+  id: string;
   start: number;
   /** Several values only when duplicates are retained (stream-stream join buffers). */
   values: V[];
+}
+
+function byId(a: Slot<unknown, unknown>, b: Slot<unknown, unknown>): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Index of the first element of ascending `list` whose start is >= `start`. */
+function lowerBoundByStart(list: ReadonlyArray<{ start: number }>, start: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The windows of one start, by key identity. Scans want them in key-byte order; that
+ * order is built when a scan asks for it, not on every insert.
+ */
+class Segment<K, V> {
+  readonly slots = new Map<string, Slot<K, V>>();
+  private sorted: Array<Slot<K, V>> | undefined;
+
+  constructor(readonly start: number) {}
+
+  add(slot: Slot<K, V>): void {
+    this.slots.set(slot.id, slot);
+    this.sorted = undefined;
+  }
+
+  remove(id: string): void {
+    if (this.slots.delete(id)) this.sorted = undefined;
+  }
+
+  ordered(): ReadonlyArray<Slot<K, V>> {
+    if (this.sorted === undefined) this.sorted = [...this.slots.values()].sort(byId);
+    return this.sorted;
+  }
 }
 
 export interface WindowStoreOptions {
@@ -54,8 +89,12 @@ export interface WindowStoreOptions {
  * 8-byte window start, 4-byte sequence number (counts up only when duplicates are kept).
  */
 export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
-  private readonly byTime = new SortedMap<Slot<K, V>>();
-  private readonly byKey = new Map<string, SortedMap<Slot<K, V>>>();
+  /** Window starts that hold data, ascending; each has a segment. */
+  private readonly starts: number[] = [];
+  private readonly segments = new Map<number, Segment<K, V>>();
+  /** Each key's slots by ascending start, for fetch(key, from, to). */
+  private readonly byKey = new Map<string, Array<Slot<K, V>>>();
+  private readonly keys: StoreKeys<K>;
   private observedStreamTime = -1;
   private seqnum = 0;
   private context: StateStoreContext | undefined;
@@ -67,7 +106,9 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
     private readonly options: WindowStoreOptions,
-  ) {}
+  ) {
+    this.keys = new StoreKeys(storeName, keySerde);
+  }
 
   name(): string {
     return this.storeName;
@@ -98,58 +139,87 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return this.options.retentionMs;
   }
 
-  private keyBytes(key: K): Uint8Array {
-    if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
-    return this.keySerde.serialize(this.storeName, key) ?? new Uint8Array(0);
-  }
-
   private minLiveTime(): number {
     return Math.max(0, this.observedStreamTime - this.options.retentionMs + 1);
   }
 
   private removeExpired(): void {
+    const starts = this.starts;
+    if (starts.length === 0 || starts[0]! >= this.minLiveTime()) return;
     const limit = this.minLiveTime();
-    for (;;) {
-      const first = this.byTime.firstKey();
-      if (first === undefined) return;
-      const slot = this.byTime.get(first)!;
-      if (slot.start >= limit) return;
-      this.byTime.delete(first);
-      const id = first.slice(14);
-      const perKey = this.byKey.get(id);
-      perKey?.delete(first.slice(0, 14));
-      if (perKey && perKey.size === 0) this.byKey.delete(id);
+    while (starts.length > 0 && starts[0]! < limit) {
+      const start = starts.shift()!;
+      const segment = this.segments.get(start)!;
+      this.segments.delete(start);
+      for (const slot of segment.slots.values()) {
+        // The oldest start of all is also the oldest of each key in it.
+        const list = this.byKey.get(slot.id)!;
+        if (list[0] === slot) list.shift();
+        else list.splice(list.indexOf(slot), 1);
+        if (list.length === 0) this.byKey.delete(slot.id);
+      }
     }
+  }
+
+  private segmentFor(start: number): Segment<K, V> {
+    let segment = this.segments.get(start);
+    if (segment !== undefined) return segment;
+    segment = new Segment(start);
+    this.segments.set(start, segment);
+    const starts = this.starts;
+    if (starts.length === 0 || starts[starts.length - 1]! < start) starts.push(start);
+    else {
+      let lo = 0;
+      let hi = starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (starts[mid]! < start) lo = mid + 1;
+        else hi = mid;
+      }
+      starts.splice(lo, 0, start);
+    }
+    return segment;
+  }
+
+  private addSlot(slot: Slot<K, V>): void {
+    this.segmentFor(slot.start).add(slot);
+    const list = this.byKey.get(slot.id);
+    if (list === undefined) this.byKey.set(slot.id, [slot]);
+    else if (list[list.length - 1]!.start < slot.start) list.push(slot);
+    else list.splice(lowerBoundByStart(list, slot.start), 0, slot);
+  }
+
+  private removeSlot(segment: Segment<K, V>, slot: Slot<K, V>): void {
+    segment.remove(slot.id);
+    if (segment.slots.size === 0) {
+      this.segments.delete(segment.start);
+      this.starts.splice(this.starts.indexOf(segment.start), 1);
+    }
+    const list = this.byKey.get(slot.id)!;
+    list.splice(lowerBoundByStart(list, slot.start), 1);
+    if (list.length === 0) this.byKey.delete(slot.id);
   }
 
   put(key: K, value: V | null, windowStartTimestamp: number): void {
     this.removeExpired();
     this.observedStreamTime = Math.max(this.observedStreamTime, windowStartTimestamp);
     if (windowStartTimestamp <= this.observedStreamTime - this.options.retentionMs) return;
-    const keyBytes = this.keyBytes(key);
-    const id = bytesToId(keyBytes);
-    const t = sortableTime(windowStartTimestamp);
-    let perKey = this.byKey.get(id);
-    const existing = perKey?.get(t);
+    if (windowStartTimestamp < 0) throw new RangeError(`store times are never negative, got ${windowStartTimestamp}`);
+    const k = this.keys.of(key);
+    const segment = this.segments.get(windowStartTimestamp);
+    const existing = segment?.slots.get(k.id);
     if (value === null || value === undefined) {
       if (this.options.retainDuplicates) return;
-      if (existing) {
-        this.byTime.delete(t + id);
-        perKey!.delete(t);
-        if (perKey!.size === 0) this.byKey.delete(id);
-      }
+      if (existing) this.removeSlot(segment!, existing);
     } else if (existing && this.options.retainDuplicates) {
       existing.values.push(value);
+    } else if (existing) {
+      existing.key = key;
+      existing.values[0] = value;
     } else {
-      const slot: Slot<K, V> = { key, start: windowStartTimestamp, values: [value] };
-      this.byTime.set(t + id, slot);
-      if (!perKey) {
-        perKey = new SortedMap();
-        this.byKey.set(id, perKey);
-      }
-      perKey.set(t, slot);
+      this.addSlot({ key, id: k.id, start: windowStartTimestamp, values: [value] });
     }
-    this.log(keyBytes, key, value ?? null, windowStartTimestamp);
+    this.log(k.bytes, key, value ?? null, windowStartTimestamp);
   }
 
   /** Changelog key: key bytes, 8-byte window start, 4-byte sequence number. */
@@ -173,20 +243,27 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     if (!ctx || this.restoring) return;
     const seq = this.options.retainDuplicates ? this.seqnum++ : 0;
     const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
-    ctx.changelog?.logChange(
-      this.storeName,
-      concatBytes(keyBytes, longBytes(start), intBytes(seq)),
-      value === null ? null : this.valueSerde.serialize(this.storeName, value),
-      timestamp,
-    );
-    const w = this.windowOf(start);
-    ctx.onUpdate?.({
-      store: this.storeName,
-      key,
-      value: value instanceof ValueAndTimestamp ? value.value() : value,
-      timestamp,
-      window: { start: w.start(), end: w.end() },
-    });
+    if (ctx.changelog) {
+      const logKey = new Uint8Array(keyBytes.length + 12);
+      logKey.set(keyBytes, 0);
+      writeInt64BE(logKey, keyBytes.length, start);
+      const pos = keyBytes.length + 8;
+      logKey[pos] = (seq >>> 24) & 0xff;
+      logKey[pos + 1] = (seq >>> 16) & 0xff;
+      logKey[pos + 2] = (seq >>> 8) & 0xff;
+      logKey[pos + 3] = seq & 0xff;
+      ctx.changelog.logChange(this.storeName, logKey, value === null ? null : this.valueSerde.serialize(this.storeName, value), timestamp);
+    }
+    if (ctx.onUpdate) {
+      const w = this.windowOf(start);
+      ctx.onUpdate({
+        store: this.storeName,
+        key,
+        value: value instanceof ValueAndTimestamp ? value.value() : value,
+        timestamp,
+        window: { start: w.start(), end: w.end() },
+      });
+    }
   }
 
   private windowOf(start: number): Window {
@@ -198,7 +275,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   fetch(key: K, timeFrom: number, timeTo?: number): V | null | WindowStoreIterator<V> {
     if (timeTo === undefined) {
       if (timeFrom < this.minLiveTime()) return null;
-      const slot = this.byKey.get(bytesToId(this.keyBytes(key)))?.get(sortableTime(timeFrom));
+      const id = this.keys.of(key).id;
+      const slot = this.segments.get(timeFrom)?.slots.get(id);
       return slot ? slot.values[slot.values.length - 1]! : null;
     }
     return new KeyValueIterator(this.fetchList(key, timeFrom, timeTo));
@@ -207,10 +285,12 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private fetchList(key: K, timeFrom: number, timeTo: number): Array<KeyValue<number, V>> {
     const from = Math.max(timeFrom, this.minLiveTime());
     if (timeTo < from) return [];
-    const perKey = this.byKey.get(bytesToId(this.keyBytes(key)));
-    if (!perKey) return [];
+    const list = this.byKey.get(this.keys.of(key).id);
+    if (!list) return [];
     const out: Array<KeyValue<number, V>> = [];
-    for (const [, slot] of perKey.range(sortableTime(from), sortableTime(timeTo))) {
+    for (let i = lowerBoundByStart(list, from); i < list.length; i++) {
+      const slot = list[i]!;
+      if (slot.start > timeTo) break;
       for (const v of slot.values) out.push(new KeyValue(slot.start, v));
     }
     return out;
@@ -224,8 +304,18 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     const from = Math.max(timeFrom, this.minLiveTime());
     if (timeTo < from) return [];
     const out: Array<KeyValue<Windowed<K>, V>> = [];
-    for (const [, slot] of this.byTime.range(sortableTime(from), sortableTime(timeTo) + "\uffff")) {
-      for (const v of slot.values) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), v));
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < starts.length && starts[i]! <= timeTo; i++) {
+      for (const slot of this.segments.get(starts[i]!)!.ordered()) {
+        for (const v of slot.values) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), v));
+      }
     }
     return out;
   }

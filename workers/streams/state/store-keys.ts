@@ -1,0 +1,45 @@
+import type { Serializer } from "../serdes";
+import { idOf } from "./sorted-map";
+
+/** A store key as the store sees it: its serialized bytes and their identity string. */
+export interface StoreKey {
+  bytes: Uint8Array;
+  /** {@link idOf} of `bytes`: equal for keys that serialize alike, ordered as the bytes. */
+  id: string;
+}
+
+/** Beyond this many remembered keys the memo starts over (bounds memory for unbounded key spaces). */
+const MEMO_LIMIT = 65_536;
+
+/**
+ * Serializes a store's keys, remembering the result for string and number keys: the same
+ * key recurs on every record of an aggregate (a read, a write, the changelog), and a
+ * serde maps one key to one byte string, so it is serialized once, not on every access.
+ * Object keys are serialized every time (a deserialized object is a new one per record).
+ * The bytes are shared: whoever receives them (a changelog record) must not write into them.
+ */
+export class StoreKeys<K> {
+  private memo = new Map<unknown, StoreKey>();
+
+  constructor(
+    private readonly storeName: string,
+    private readonly serializer: Serializer<K>,
+  ) {}
+
+  of(key: K): StoreKey {
+    if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
+    // -0 and 0 are one Map key but may serialize differently (a Double serde keeps the sign).
+    const memoable = typeof key === "string" || (typeof key === "number" && !Object.is(key, -0));
+    if (memoable) {
+      const known = this.memo.get(key);
+      if (known !== undefined) return known;
+    }
+    const bytes = this.serializer.serialize(this.storeName, key) ?? new Uint8Array(0);
+    const entry: StoreKey = { bytes, id: idOf(bytes) };
+    if (memoable) {
+      if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
+      this.memo.set(key, entry);
+    }
+    return entry;
+  }
+}
