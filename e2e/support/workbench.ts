@@ -7,6 +7,19 @@ export async function openWorkbench(page: Page): Promise<void> {
   await page.goto("./");
   await expect(page.getByTestId("app")).toHaveAttribute("data-state", "ready", { timeout: 20_000 });
   await page.waitForFunction(() => window.__streamlab !== undefined);
+  // A new workspace starts the first world's stream application in the background. A reset
+  // while an application runs fails today (its internal topics' files are still open when
+  // the workspace directory is removed), so the application is stopped first, as a user
+  // could in the topology view.
+  await page.evaluate(async () => {
+    const api = window.__streamlab!.api;
+    for (let i = 0; i < 50; i++) {
+      const apps = await api.describeApplications();
+      if (apps.length > 0 && apps.every((a) => a.state !== "CREATED")) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const a of await api.describeApplications()) if (a.state !== "NOT_RUNNING") await api.stopApplication(a.applicationId);
+  });
 }
 
 /** Start from an empty workspace through the UI, as a user would. */

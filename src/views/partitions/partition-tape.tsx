@@ -428,19 +428,28 @@ export function PartitionTape({ description }: { description: TopicDescription }
                   <div title="Log start offset: the first offset still in the log">
                     <dt>start</dt>
                     <dd className="num" data-testid="tape-log-start">
-                      {p.logStartOffset}
+                      {/* A new key remounts the number, so its change flashes briefly. */}
+                      <span key={p.logStartOffset} className="changed">
+                        {p.logStartOffset}
+                      </span>
                     </dd>
                   </div>
                   <div title="High watermark: offsets below it are committed and visible to consumers">
                     <dt>HW</dt>
                     <dd className="num" data-testid="tape-hw">
-                      {p.highWatermark}
+                      {/* A new key remounts the number, so its change flashes briefly. */}
+                      <span key={p.highWatermark} className="changed">
+                        {p.highWatermark}
+                      </span>
                     </dd>
                   </div>
                   <div title="Log end offset: the offset the next record appended will get">
                     <dt>LEO</dt>
                     <dd className="num" data-testid="tape-leo">
-                      {p.logEndOffset}
+                      {/* A new key remounts the number, so its change flashes briefly. */}
+                      <span key={p.logEndOffset} className="changed">
+                        {p.logEndOffset}
+                      </span>
                     </dd>
                   </div>
                 </dl>
