@@ -50,6 +50,20 @@ describe("SqlEngine", () => {
     expect(await values(engine, "T")).toEqual([[null, { V: 2 }]]);
   });
 
+  it("reads the table of a join from the beginning and the stream from the end", async () => {
+    const { engine, run } = await setup();
+    await run(`CREATE TABLE users (id VARCHAR PRIMARY KEY, name VARCHAR) WITH (kafka_topic='users', value_format='JSON', partitions=2);
+      CREATE STREAM clicks (user_id VARCHAR KEY, page VARCHAR) WITH (kafka_topic='clicks', value_format='JSON', partitions=2);
+      INSERT INTO users (id, name) VALUES ('u1', 'Ann');
+      INSERT INTO clicks (user_id, page) VALUES ('u1', 'before');`);
+    await run("CREATE STREAM named_clicks AS SELECT c.user_id, name, page FROM clicks c LEFT JOIN users u ON c.user_id = u.id;");
+    await run("INSERT INTO clicks (user_id, page) VALUES ('u1', 'after'); INSERT INTO clicks (user_id, page) VALUES ('u2', 'other');");
+    expect((await values(engine, "NAMED_CLICKS")).sort()).toEqual([
+      ["u1", { NAME: "Ann", PAGE: "after" }],
+      ["u2", { NAME: null, PAGE: "other" }],
+    ]);
+  });
+
   it("a failing statement changes nothing: no topic, no metastore entry, no command", async () => {
     const { engine, sql } = await setup();
     const missing = await sql.execute("CREATE STREAM s (v INT) WITH (kafka_topic='nope', value_format='JSON');");

@@ -123,10 +123,40 @@ export class SqlEngine {
     };
   }
 
+  /** The application's config: where to start is settled by {@link presetOffsets}, so partitions without a commit start at the beginning. */
   private streamsConfig(props: Record<string, string>): Record<string, string> {
-    const config: Record<string, string> = { "auto.offset.reset": "latest" };
+    const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(props)) if (STREAMS_PROPERTIES.has(k)) config[k] = v;
+    config["auto.offset.reset"] = "earliest";
     return config;
+  }
+
+  /**
+   * ksqlDB reads a new query's sources from auto.offset.reset (latest unless SET to
+   * earliest), except the tables of a join, which it always reads from the beginning so
+   * that lookups find their rows. The streams runtime has one reset policy per
+   * application, so "latest" is done by committing the sources' current ends for the new
+   * query's group before it starts; the rest then starts from the beginning.
+   */
+  private async presetOffsets(applicationId: string, query: Query, metastore: MetaStore, reset: "earliest" | "latest"): Promise<void> {
+    if (reset === "earliest") return;
+    const joined = query.joins.length > 0;
+    const names = [query.from.name, ...query.joins.map((j) => j.source.name)];
+    const topics = new Set<string>();
+    for (const name of names) {
+      const ds = metastore.getSource(name);
+      if (!ds || (joined && ds.type === "TABLE")) continue;
+      topics.add(ds.topic);
+    }
+    const broker = this.engine.broker;
+    const offsets: Record<string, { offset: number }> = {};
+    for (const t of topics) {
+      if (!broker.hasTopic(t)) continue;
+      for (let p = 0; p < broker.partitionCount(t); p++) offsets[`${t}-${p}`] = { offset: broker.partition(t, p).highWatermark };
+    }
+    if (Object.keys(offsets).length === 0) return;
+    await broker.groups.commitOffsets({ groupId: applicationId, memberId: "", generationId: -1, offsets });
+    await broker.offsetCommitsSettled();
   }
 
   private sessionProperties(): Record<string, string> {
@@ -260,13 +290,16 @@ export class SqlEngine {
         await this.engine.createTopic(plan.createTopic);
         createdTopic = true;
       }
-      await this.startQuery(queryInfo, plan, next, props);
+      await this.startQuery(queryInfo, plan, next, props, true);
       started = true;
       const id = st.kind === "CreateAsSelect" ? commandId(st.sourceType.toLowerCase(), `\`${st.name}\``, "create") : commandId("stream", `\`${st.target}\``, "insert");
       await appendCommand(this.engine, id, { statement: st.text, streamsProperties: props });
     } catch (e) {
       if (started) await this.stopQuery(plan.queryId, true).catch(() => undefined);
-      else this.live.delete(plan.queryId);
+      else {
+        this.live.delete(plan.queryId);
+        await this.engine.broker.deleteGroup(plan.applicationId).catch(() => undefined);
+      }
       if (createdTopic) await this.engine.broker.deleteTopic(plan.createTopic!.name).catch(() => undefined);
       throw e;
     }
@@ -274,7 +307,7 @@ export class SqlEngine {
     return { statement: info, message: plan.message, queryId: plan.queryId };
   }
 
-  private async startQuery(info: QueryInfo, plan: PersistentQueryPlan, metastore: MetaStore, props: Record<string, string>): Promise<void> {
+  private async startQuery(info: QueryInfo, plan: PersistentQueryPlan, metastore: MetaStore, props: Record<string, string>, fresh: boolean): Promise<void> {
     const live: LiveQuery = { info, plan };
     this.live.set(info.id, live);
     const ctx = this.buildContext(info.id);
@@ -289,6 +322,7 @@ export class SqlEngine {
     };
     const query = selectOf();
     if (query) live.planned = planQuery(new StreamsBuilder(), query, { ...ctx, metastore, queryId: info.id }, { persistent: true, sinkName: info.sink });
+    if (fresh && query) await this.presetOffsets(plan.applicationId, query, metastore, props["auto.offset.reset"] === "earliest" ? "earliest" : "latest");
     const description = await this.engine.startBuiltApplication({ applicationId: plan.applicationId, build, config: this.streamsConfig(props) });
     if (description.state === "ERROR") {
       throw new KsqlException(`Query ${info.id} failed to start: ${description.failure?.message ?? "ERROR"}`);
@@ -303,7 +337,10 @@ export class SqlEngine {
     const appId = live.plan.applicationId;
     if (this.engine.describeApplications().some((a) => a.applicationId === appId)) {
       await this.engine.stopBuiltApplication(appId);
-      if (cleanUp) await this.engine.resetApplication(appId);
+      if (cleanUp) {
+        await this.engine.resetApplication(appId);
+        await this.engine.broker.deleteGroup(appId).catch(() => undefined);
+      }
     }
   }
 
@@ -343,7 +380,8 @@ export class SqlEngine {
     };
     this.pushQueries.set(id, handle);
     try {
-      await this.engine.startBuiltApplication({ applicationId, build, config: { "auto.offset.reset": reset } });
+      await this.presetOffsets(applicationId, query, ctx.metastore, reset);
+      await this.engine.startBuiltApplication({ applicationId, build, config: { "auto.offset.reset": "earliest" } });
     } catch (e) {
       this.pushQueries.delete(id);
       handle.finish("ERROR");
@@ -570,7 +608,7 @@ export class SqlEngine {
     for (const c of commands) this.replayOne(c, plans);
     for (const { info, plan, props } of plans.values()) {
       if (!this.metastore.getQuery(info.id)) continue;
-      await this.startQuery(info, plan, this.metastore.copy(), props);
+      await this.startQuery(info, plan, this.metastore.copy(), props, false);
     }
   }
 
