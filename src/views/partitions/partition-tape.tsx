@@ -107,8 +107,14 @@ export function PartitionTape({ description }: { description: TopicDescription }
   }, [description]);
 
   useEffect(() => {
-    colours.current = readColours();
-    dirty.current = true;
+    // The shell applies the theme in its own effect, which runs after this child's: read
+    // the new colours on the next frame, once they are in force.
+    const raf = requestAnimationFrame(() => {
+      colours.current = readColours();
+      dirty.current = true;
+    });
+    if (!colours.current) colours.current = readColours();
+    return () => cancelAnimationFrame(raf);
   }, [theme]);
 
   // The first view of a topic: everything if it fits as cells, else the tail.
