@@ -339,3 +339,20 @@ test("import a CSV file and reset the workspace", async ({ page }) => {
   await expect(page.getByTestId("topic-list-empty")).toBeVisible();
   await expect(page.getByTestId("topic-item-trucks")).toHaveCount(0);
 });
+
+test("reduced motion: the tape still shows new records, highlighted instead of sliding in", async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await page.reload();
+  await expect(page.getByTestId("app")).toHaveAttribute("data-state", "ready", { timeout: 20_000 });
+  await pauseClock(page);
+  await createTopic(page, "sensors", 2);
+  await page.getByTestId("drawer-tab-produce").click();
+  await page.getByTestId("produce-count").fill("40");
+  await page.getByTestId("produce-submit").click();
+  await expect(page.getByTestId("produce-status")).toHaveAttribute("data-finished", "true");
+  await page.getByTestId("drawer-close").click();
+  const hw = async (p: number) => Number(await page.getByTestId(`tape-row-${p}`).getByTestId("tape-hw").textContent());
+  await expect.poll(async () => (await hw(0)) + (await hw(1))).toBe(40);
+  await expect(page.getByTestId("tape-info")).toHaveAttribute("data-mode", "labelled");
+  await page.screenshot({ path: "e2e/screenshots/partitions-reduced-motion-light.png" });
+});
