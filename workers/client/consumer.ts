@@ -502,6 +502,7 @@ export class Consumer {
       topics: [...this.subscriptions.keys()].sort(),
       config: { ...kafka, "auto.offset.reset": reset },
       partitionsFor: (topic) => this.partitionCounts.get(topic),
+      paused: (p) => this.isPaused(tpKey(p)),
       listener: {
         onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
         onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
@@ -743,10 +744,14 @@ export class Consumer {
 
   private toBatches(records: readonly ConsumerRecord[]): PartitionBatch[] {
     const byKey = new Map<string, PartitionBatch>();
+    // A poll returns each partition's records together: name the partition once per run of them.
+    let batch: PartitionBatch | undefined;
     for (const r of records) {
-      const key = `${r.topic}-${r.partition}`;
-      let batch = byKey.get(key);
-      if (!batch) byKey.set(key, (batch = { tp: { topic: r.topic, partition: r.partition }, key, records: [], epoch: this.epoch(key) }));
+      if (batch === undefined || batch.tp.partition !== r.partition || batch.tp.topic !== r.topic) {
+        const key = `${r.topic}-${r.partition}`;
+        batch = byKey.get(key);
+        if (!batch) byKey.set(key, (batch = { tp: { topic: r.topic, partition: r.partition }, key, records: [], epoch: this.epoch(key) }));
+      }
       batch.records.push(r);
     }
     return [...byKey.values()];
@@ -801,22 +806,28 @@ export class Consumer {
   private async eachMessage(b: PartitionBatch, messages: KafkaMessage[]): Promise<void> {
     const handler = this.runConfig.eachMessage!;
     const pause = () => this.pausePartition(b.tp);
+    const heartbeat = () => this.heartbeat();
+    const { topic, partition } = b.tp;
+    // Checked per message only when a commit can fall due inside a batch.
+    const { autoCommit, autoCommitInterval, autoCommitThreshold } = this.runConfig;
+    const commitsWithin = autoCommit && (autoCommitInterval !== null || autoCommitThreshold !== null);
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i]!;
+      const offset = b.records[i]!.offset;
       if (this.isStale(b)) return;
       if (!this.running || this.isPaused(b.key)) {
-        this.rewind(b, Number(message.offset));
+        this.rewind(b, offset);
         return;
       }
       try {
-        await handler({ topic: b.tp.topic, partition: b.tp.partition, message, heartbeat: () => this.heartbeat(), pause });
+        await handler({ topic, partition, message, heartbeat, pause });
       } catch (e) {
-        this.rewind(b, Number(message.offset));
+        this.rewind(b, offset);
         throw new HandlerError(e);
       }
       if (this.isStale(b)) return;
-      this.resolve(b.key, Number(message.offset) + 1);
-      if (this.runConfig.autoCommit) await this.commitIfNecessary();
+      this.resolve(b.key, offset + 1);
+      if (commitsWithin) await this.commitIfNecessary();
     }
   }
 
@@ -948,6 +959,7 @@ export class Consumer {
   }
 
   private isPaused(key: string): boolean {
+    if (this.pausedTopics.size === 0) return this.pausedPartitions.size > 0 && this.pausedPartitions.has(key);
     if (this.pausedPartitions.has(key)) return true;
     const dash = key.lastIndexOf("-");
     return this.pausedTopics.has(key.slice(0, dash));

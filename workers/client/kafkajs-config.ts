@@ -4,8 +4,8 @@
  * defaults differ from the Java client's, KafkaJS's win for KafkaJS-named options, since
  * people bring KafkaJS code: sessionTimeout 30 s, rebalanceTimeout 60 s, maxWaitTimeInMs
  * 5 s, read_committed unless readUncommitted, the round-robin assignor, no idempotence
- * unless asked. Any Kafka config can be given by its own name in `config`; KafkaJS-named
- * options override it.
+ * unless asked, batches of up to 10,000 records (max.poll.records) rather than 500. Any
+ * Kafka config can be given by its own name in `config`; KafkaJS-named options override it.
  */
 import {
   resolveConsumerConfig,
@@ -138,6 +138,10 @@ export function resolveKafkaJsConsumer(clientId: string, options: ConsumerConfig
     "isolation.level": "read_committed",
     // KafkaJS commits what eachMessage/eachBatch resolved itself; Kafka's timer-driven auto-commit is off.
     "enable.auto.commit": false,
+    // KafkaJS caps no record count: a batch is what one fetch brought for a partition, up to
+    // maxBytesPerPartition (1 MiB, ~10,000 records of 100 B), and it commits after each one.
+    // Kafka's 500 would make batches, and so commits, twenty times as frequent.
+    "max.poll.records": 10_000,
     ...options.config,
     "group.id": options.groupId,
     "client.id": clientId,

@@ -161,6 +161,71 @@ describe("fetching", () => {
   });
 });
 
+describe("records left over from a fetch", () => {
+  /** The broker as the session's log, counting fetches. */
+  async function counted(w: Awaited<ReturnType<typeof world>>, config: RawConfig, paused?: Set<string>) {
+    const fetches: number[] = [];
+    const session = new ConsumerSession({
+      coordinator: w.broker.groups,
+      scheduler: w.scheduler,
+      log: {
+        fetch: (topic, partition, offset, maxBytes, isolation) => {
+          fetches.push(offset);
+          return w.broker.fetch(topic, partition, offset, maxBytes, isolation);
+        },
+        listOffset: (topic, partition, spec, isolation) => w.broker.listOffset(topic, partition, spec, isolation),
+      },
+      groupId: "g",
+      clientId: "c",
+      topics: ["t"],
+      config: resolveConsumerConfig({ "group.id": "g", "client.id": "c", "auto.offset.reset": "earliest", ...config }),
+      partitionsFor: () => 1,
+      ...(paused ? { paused: (p) => paused.has(`${p.topic}-${p.partition}`) } : {}),
+    });
+    w.sessions.push(session);
+    session.start();
+    await w.settleAll();
+    return { session, fetches };
+  }
+
+  it("a poll that stops at max.poll.records keeps the rest of the fetch for the next poll instead of reading it again", async () => {
+    const w = await world(1);
+    await w.produce(0, "a", "b", "c", "d", "e");
+    const { session, fetches } = await counted(w, { "max.poll.records": 2 });
+    expect(show(await session.poll())).toEqual(["t-0@0:a", "t-0@1:b"]);
+    expect(session.positions()).toEqual({ "t-0": 2 });
+    expect(show(await session.poll())).toEqual(["t-0@2:c", "t-0@3:d"]);
+    expect(show(await session.poll())).toEqual(["t-0@4:e"]);
+    // One read of the batch, then one that found nothing more.
+    expect(fetches).toEqual([0, 5]);
+    await w.produce(0, "f");
+    expect(show(await session.poll())).toEqual(["t-0@5:f"]);
+  });
+
+  it("a seek drops what was left over; the next poll reads from the new position", async () => {
+    const w = await world(1);
+    await w.produce(0, "a", "b", "c", "d", "e");
+    const { session, fetches } = await counted(w, { "max.poll.records": 2 });
+    expect(show(await session.poll())).toEqual(["t-0@0:a", "t-0@1:b"]);
+    await session.seek(tp("t", 0), 1);
+    expect(show(await session.poll())).toEqual(["t-0@1:b", "t-0@2:c"]);
+    expect(fetches).toEqual([0, 1]);
+  });
+
+  it("a paused partition keeps what was left over and hands it out once resumed", async () => {
+    const w = await world(1);
+    await w.produce(0, "a", "b", "c");
+    const paused = new Set<string>();
+    const { session, fetches } = await counted(w, { "max.poll.records": 2 }, paused);
+    expect(show(await session.poll())).toEqual(["t-0@0:a", "t-0@1:b"]);
+    paused.add("t-0");
+    expect(await session.poll()).toEqual([]);
+    paused.delete("t-0");
+    expect(show(await session.poll())).toEqual(["t-0@2:c"]);
+    expect(fetches).toEqual([0, 3]);
+  });
+});
+
 describe("commits", () => {
   it("commitSync commits the current positions; explicit offsets beyond the log end are refused", async () => {
     const w = await world(2);

@@ -1,5 +1,5 @@
 import type { RecordHeader } from "../log/record-batch";
-import { visibleRecords, type AbortedTransaction } from "../client/visible-records";
+import { mapVisibleRecords, type AbortedTransaction } from "../client/visible-records";
 import { autoOffsetResetDurationMs, type ConsumerConfig } from "../protocol/client-config";
 import { isKafkaError, KafkaError } from "../protocol/errors";
 import type { Scheduler } from "../runtime/scheduler";
@@ -39,6 +39,21 @@ export interface ConsumerRecord {
 
 export type SeekTarget = number | "earliest" | "latest" | { timestamp: number };
 
+/**
+ * What is left of a partition's last fetch after a poll took `max.poll.records` of it (the
+ * Java fetcher's completed fetch): the next poll starts here instead of reading and
+ * decoding the same bytes again. Valid while the position is still `position`.
+ */
+interface FetchedRemainder {
+  readonly records: ConsumerRecord[];
+  /** Index of the next record to hand out. */
+  index: number;
+  /** The position this remainder continues from (after the last record handed out). */
+  position: number;
+  /** The fetch's next offset: where reading goes on once the records are taken. */
+  readonly nextOffset: number;
+}
+
 export interface ConsumerSessionOptions {
   readonly coordinator: GroupCoordinator;
   readonly scheduler: Scheduler;
@@ -54,6 +69,8 @@ export interface ConsumerSessionOptions {
   readonly listener?: RebalanceListener;
   /** Auto commits fail quietly in the Java consumer (a logged warning); this hears about them. */
   readonly onAutoCommitError?: (error: unknown) => void;
+  /** KafkaConsumer.pause(): a paused partition is neither fetched nor handed its buffered records. */
+  readonly paused?: (partition: TopicPartition) => boolean;
 }
 
 /**
@@ -87,6 +104,8 @@ export class ConsumerSession {
   private readonly unpositioned = new Map<string, TopicPartition>();
   /** Assigned partitions with no committed offset under auto.offset.reset=none. */
   private readonly noOffset = new Set<string>();
+  /** Per partition, the records of its last fetch that no poll has taken yet. */
+  private readonly remainders = new Map<string, FetchedRemainder>();
   /** Fetch order: drained partitions that returned data go to the end. */
   private order: TopicPartition[] = [];
   private nextAutoCommit: number;
@@ -303,6 +322,7 @@ export class ConsumerSession {
   private setPosition(p: TopicPartition, offset: number): void {
     const key = tpKey(p);
     this.positionsByTp.set(key, offset);
+    this.remainders.delete(key);
     this.unpositioned.delete(key);
     this.noOffset.delete(key);
   }
@@ -311,6 +331,7 @@ export class ConsumerSession {
     const keys = new Set(partitions.map(tpKey));
     for (const key of keys) {
       this.positionsByTp.delete(key);
+      this.remainders.delete(key);
       this.unpositioned.delete(key);
       this.noOffset.delete(key);
     }
@@ -347,7 +368,15 @@ export class ConsumerSession {
     const records: ConsumerRecord[] = [];
     let resets = 0;
     let position = this.positionsByTp.get(key);
-    if (position === undefined) return { records, drained: true };
+    if (position === undefined || this.options.paused?.(p)) return { records, drained: true };
+    const left = this.remainders.get(key);
+    if (left !== undefined) {
+      this.remainders.delete(key);
+      if (left.position === position) {
+        if (this.handOut(p, left, records, max)) return { records, drained: false };
+        position = left.nextOffset;
+      }
+    }
     for (;;) {
       let data;
       try {
@@ -367,17 +396,42 @@ export class ConsumerSession {
       }
       if (data.bytes.length === 0) break;
       const aborted = this.isolation === "read_committed" ? data.abortedTransactions : undefined;
-      for (const r of visibleRecords(data.bytes, position, aborted)) {
-        if (records.length === max) {
-          this.positionsByTp.set(key, records.at(-1)!.offset + 1);
-          return { records, drained: false };
-        }
-        records.push({ topic: p.topic, partition: p.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
-      }
+      const { topic, partition } = p;
+      const decoded = mapVisibleRecords(data.bytes, position, aborted, (r): ConsumerRecord => ({
+        topic,
+        partition,
+        offset: r.offset,
+        timestamp: r.timestamp,
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+      }));
+      const fetched: FetchedRemainder = { records: decoded, index: 0, position, nextOffset: data.nextOffset };
+      if (this.handOut(p, fetched, records, max)) return { records, drained: false };
       position = data.nextOffset;
     }
     this.positionsByTp.set(key, position);
     return { records, drained: true };
+  }
+
+  /**
+   * Move records of `from` into `into` up to `max`. True when `max` was reached with
+   * records left over: they are kept for the next poll and the position stops after the
+   * last record handed out.
+   */
+  private handOut(p: TopicPartition, from: FetchedRemainder, into: ConsumerRecord[], max: number): boolean {
+    const { records } = from;
+    let i = from.index;
+    for (; i < records.length && into.length < max; i++) into.push(records[i]!);
+    if (i === records.length) return false;
+    const key = tpKey(p);
+    // As before a remainder existed: the position is the offset after the last record handed out.
+    const next = into.at(-1)!.offset + 1;
+    from.index = i;
+    from.position = next;
+    this.remainders.set(key, from);
+    this.positionsByTp.set(key, next);
+    return true;
   }
 
   private async checkCommitOffsets(offsets: Record<string, number>): Promise<void> {
