@@ -17,10 +17,19 @@ export const ECHO_ROLE = "echo";
 /** What a copy of the script started under a role name does instead of benchmarking. */
 export type WorkerRoles = Record<string, (scope: DedicatedScope) => void>;
 
-export type ToWorker = { kind: "start"; options: { quick: boolean } };
+/** Memory of the page and its workers, as the page measured it (workers cannot). */
+export interface PageMemory {
+  how: "measureUserAgentSpecificMemory" | "performance.memory";
+  bytes: number;
+  /** Per context: bytes and the URLs it is attributed to (a worker's script URL). */
+  breakdown: Array<{ bytes: number; urls: string[] }>;
+}
+
+export type ToWorker = { kind: "start"; options: { quick: boolean } } | { kind: "memory"; result: PageMemory | null };
 export type FromWorker =
   | { kind: "ready" }
   | { kind: "progress"; text: string }
+  | { kind: "measure-memory" }
   | { kind: "rows"; name: string; rows: Row[] }
   | { kind: "error"; message: string };
 
@@ -108,6 +117,26 @@ export function roundTrips(endpoint: Endpoint, count: number, payload?: ArrayBuf
   });
 }
 
+/**
+ * The page's measurement of its memory and its workers' (from the benchmark's worker only):
+ * `performance.measureUserAgentSpecificMemory()` (cross-origin isolated pages; it waits for
+ * a garbage collection, up to ~20 s) or else `performance.memory` (the page's heap alone);
+ * null when neither exists.
+ */
+export function measurePageMemory(): Promise<PageMemory | null> {
+  const scope = workerScope();
+  return new Promise((resolve) => {
+    const onMessage = (event: MessageEvent) => {
+      const data = event.data as Partial<ToWorker> | null;
+      if (data === null || typeof data !== "object" || data.kind !== "memory") return;
+      scope.removeEventListener("message", onMessage);
+      resolve((data as { result: PageMemory | null }).result);
+    };
+    scope.addEventListener("message", onMessage);
+    scope.postMessage({ kind: "measure-memory" } satisfies FromWorker);
+  });
+}
+
 export function serveBenchmark(benchmark: Benchmark, roles: WorkerRoles = {}): void {
   const scope = workerScope();
   const role = scope.name === ECHO_ROLE ? becomeEchoWorker : roles[scope.name];
@@ -117,7 +146,7 @@ export function serveBenchmark(benchmark: Benchmark, roles: WorkerRoles = {}): v
   }
   const post = (message: FromWorker) => scope.postMessage(message);
   scope.addEventListener("message", (event) => {
-    const data = event.data as Partial<ToWorker> | null;
+    const data = event.data as { kind?: string; options?: { quick: boolean } } | null;
     if (data === null || typeof data !== "object" || data.kind !== "start" || !data.options) return;
     const progress = (text: string) => post({ kind: "progress", text });
     benchmark.run({ quick: data.options.quick === true, progress }).then(
