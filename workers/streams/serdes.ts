@@ -183,8 +183,12 @@ export function windowKindOf(window: Window): WindowKind {
  * by the 8-byte end then the 8-byte start (session windows, `SessionWindowedSerializer`).
  */
 export function serializeWindowedKey<K>(inner: Serializer<K>, topic: string, key: Windowed<K>): Uint8Array {
-  const keyBytes = inner.serialize(topic, key.key()) ?? new Uint8Array(0);
-  const w = key.window();
+  return windowedKeyBytes(inner.serialize(topic, key.key()), key.window());
+}
+
+/** {@link serializeWindowedKey} from the inner key's bytes (null: no bytes). */
+export function windowedKeyBytes(innerKey: Uint8Array | null, w: Window): Uint8Array {
+  const keyBytes = innerKey ?? new Uint8Array(0);
   if (windowKindOf(w) === "session") {
     const out = new Uint8Array(keyBytes.length + 16);
     out.set(keyBytes, 0);

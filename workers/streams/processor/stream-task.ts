@@ -3,7 +3,7 @@ import type { Scheduler } from "../../runtime/scheduler";
 import { Change } from "../change";
 import { StreamsException } from "../errors";
 import { Headers, Record } from "../record";
-import { DEFAULT_SERDE, serializeWindowedKey, type Serde } from "../serdes";
+import { DEFAULT_SERDE, windowedKeyBytes, type Serde } from "../serdes";
 import type { StateStore, StateStoreContext } from "../state/state-store";
 import type { NodeDef, SinkNodeDef, SourceNodeDef, Topology } from "../topology";
 import { changelogTopicName } from "../topology";
@@ -60,6 +60,15 @@ interface RuntimeNode {
   processed: number;
   /** Stores this node may open: its own plus global ones. */
   stores: Set<string>;
+  /** The last Change serde this node wrapped, and what it wrapped (wrapping costs a closure set per call). */
+  changeSerde: { inner: Serde<unknown>; serde: Serde<Change<unknown>> } | undefined;
+  /** Sinks with a fixed topic: the topic as the broker names it, and the kind of record written there. */
+  sinkTopic: { topic: string; kind: OutgoingRecord["kind"] } | undefined;
+}
+
+function changeSerdeOf(node: RuntimeNode, inner: Serde<unknown>): Serde<Change<unknown>> {
+  if (node.changeSerde?.inner !== inner) node.changeSerde = { inner, serde: changeSerde(inner) };
+  return node.changeSerde.serde;
 }
 
 interface Schedule {
@@ -116,7 +125,15 @@ export class StreamTask {
         context: undefined as unknown as NodeContext,
         processed: 0,
         stores: new Set(def.kind === "processor" ? def.stores : []),
+        changeSerde: undefined,
+        sinkTopic: undefined,
       };
+      if (def.kind === "sink" && def.topic !== undefined) {
+        node.sinkTopic = {
+          topic: options.topology.decorateTopic(options.applicationId, def.topic),
+          kind: options.topology.isInternalTopic(def.topic) ? "repartition" : "output",
+        };
+      }
       node.context = new NodeContext(this, node);
       this.nodes.set(name, node);
     }
@@ -214,18 +231,20 @@ export class StreamTask {
   /** Deserializes and processes one record, then runs due stream-time punctuations. */
   process(input: InputRecord): void {
     if (this.closed) throw new StreamsException(`task ${this.id} is closed`);
-    this.init();
+    if (!this.initialized) this.init();
     const source = this.sourceByTopic.get(input.topic);
     if (!source || source.def.kind !== "source") throw new StreamsException(`task ${this.id} does not read topic ${input.topic}`);
     const def = source.def;
-    const headers = new Headers(input.headers ?? []);
-    this.context = { topic: input.topic, partition: input.partition, offset: input.offset, timestamp: input.timestamp, headers };
+    const headers = input.headers === undefined || input.headers.length === 0 ? new Headers() : new Headers(input.headers);
+    // One context object per record: processors may keep it (buffers replay it later), so it is never reused.
+    const context: RecordContext = { topic: input.topic, partition: input.partition, offset: input.offset, timestamp: input.timestamp, headers };
+    this.context = context;
     let key: unknown;
     let value: unknown;
     try {
       key = (def.keySerde ?? DEFAULT_SERDE).deserialize(input.topic, input.key);
       const valueSerde = def.valueSerde ?? DEFAULT_SERDE;
-      value = def.changeValues ? changeSerde(valueSerde).deserialize(input.topic, input.value) : valueSerde.deserialize(input.topic, input.value);
+      value = def.changeValues ? changeSerdeOf(source, valueSerde).deserialize(input.topic, input.value) : valueSerde.deserialize(input.topic, input.value);
     } catch (e) {
       throw new StreamsException(
         `Deserialization exception handler is set to fail upon a deserialization error. taskId=${this.id}, topic=${input.topic}, partition=${input.partition}, offset=${input.offset}: ${errorMessage(e)}`,
@@ -233,14 +252,21 @@ export class StreamTask {
         this.origin(def.name),
       );
     }
-    const partitionKey = `${input.topic}-${input.partition}`;
-    const partitionTime = this.partitionTimes.get(partitionKey) ?? -1;
-    const timestamp = this.extractTimestamp(def, input, key, value, headers, partitionTime);
-    this.partitionTimes.set(partitionKey, Math.max(partitionTime, timestamp));
-    this.streamTimeMs = Math.max(this.streamTimeMs, timestamp);
-    this.context = { ...this.context, timestamp };
+    let timestamp = input.timestamp;
+    if (def.timestampExtractor) {
+      // Only an extractor reads partition time, so only sources with one keep it.
+      const partitionKey = `${input.topic}-${input.partition}`;
+      const partitionTime = this.partitionTimes.get(partitionKey) ?? -1;
+      timestamp = this.extractTimestamp(def, input, key, value, headers, partitionTime);
+      this.partitionTimes.set(partitionKey, Math.max(partitionTime, timestamp));
+    } else if (!(timestamp >= 0)) {
+      this.extractTimestamp(def, input, key, value, headers, -1);
+    }
+    if (timestamp > this.streamTimeMs) this.streamTimeMs = timestamp;
+    // Nothing has seen the context yet: the extracted timestamp can go into it in place.
+    context.timestamp = timestamp;
     this.runNode(source, new Record(key, value, timestamp, headers));
-    this.punctuateStreamTime();
+    if (this.streamSchedules.length > 0) this.punctuateStreamTime();
   }
 
   private extractTimestamp(def: SourceNodeDef, input: InputRecord, key: unknown, value: unknown, headers: Headers, partitionTime: number): number {
@@ -291,16 +317,24 @@ export class StreamTask {
       } else if (def.kind === "processor") {
         node.processor!.process(record);
       } else {
-        this.write(def, record);
+        this.write(node, def, record);
       }
     } catch (e) {
       throw this.wrapError(node, e);
     }
   }
 
-  private write(def: SinkNodeDef, record: Record<unknown, unknown>): void {
-    const topicAsWritten = def.topic ?? this.extractTopic(def, record);
-    const topic = this.options.topology.decorateTopic(this.options.applicationId, topicAsWritten);
+  private write(node: RuntimeNode, def: SinkNodeDef, record: Record<unknown, unknown>): void {
+    let topic: string;
+    let kind: OutgoingRecord["kind"];
+    if (node.sinkTopic !== undefined) {
+      topic = node.sinkTopic.topic;
+      kind = node.sinkTopic.kind;
+    } else {
+      const topicAsWritten = this.extractTopic(def, record);
+      topic = this.options.topology.decorateTopic(this.options.applicationId, topicAsWritten);
+      kind = this.options.topology.isInternalTopic(topicAsWritten) ? "repartition" : "output";
+    }
     const keySerde = (def.keySerde ?? DEFAULT_SERDE) as Serde<unknown>;
     const valueSerde = (def.valueSerde ?? DEFAULT_SERDE) as Serde<unknown>;
     const k = record.key();
@@ -314,16 +348,20 @@ export class StreamTask {
         window: { start: w.start(), end: w.end() },
         windowType: w instanceof SessionWindow ? "session" : w instanceof SlidingWindow ? "sliding" : "time",
       };
-    }
-    if (k instanceof Windowed && !keySerde.windowed) {
-      keyBytes = serializeWindowedKey(keySerde, topic, k);
-      partitionKey = keySerde.serialize(topic, k.key());
+      if (keySerde.windowed) {
+        keyBytes = keySerde.serialize(topic, k);
+        partitionKey = keyBytes;
+      } else {
+        // The inner key is serialized once: it is the partition key and the head of the windowed key.
+        partitionKey = keySerde.serialize(topic, k.key());
+        keyBytes = windowedKeyBytes(partitionKey, w);
+      }
     } else {
       keyBytes = keySerde.serialize(topic, k);
       partitionKey = keyBytes;
     }
     const v = record.value();
-    const valueBytes = def.changeValues || v instanceof Change ? changeSerde(valueSerde).serialize(topic, v as Change<unknown>) : valueSerde.serialize(topic, v);
+    const valueBytes = def.changeValues || v instanceof Change ? changeSerdeOf(node, valueSerde).serialize(topic, v as Change<unknown>) : valueSerde.serialize(topic, v);
     let partition: number | undefined;
     if (def.partitioner) {
       const count = this.options.collector.partitionCount?.(topic);
@@ -331,19 +369,20 @@ export class StreamTask {
         partition = (def.partitioner as (t: string, key: unknown, value: unknown, n: number) => number | undefined)(topic, k, v, count);
       }
     }
-    this.options.collector.send({
+    const out: OutgoingRecord = {
       topic,
-      ...(partition !== undefined ? { partition } : {}),
       key: keyBytes,
       value: valueBytes,
       timestamp: record.timestamp(),
       headers: record.headers().toArray(),
       partitionKey,
-      ...(windowedKey ? { windowedKey } : {}),
-      kind: this.options.topology.isInternalTopic(topicAsWritten) ? "repartition" : "output",
+      kind,
       taskId: this.id,
       origin: def.name,
-    });
+    };
+    if (partition !== undefined) out.partition = partition;
+    if (windowedKey) out.windowedKey = windowedKey;
+    this.options.collector.send(out);
   }
 
   private extractTopic(def: SinkNodeDef, record: Record<unknown, unknown>): string {
@@ -467,16 +506,20 @@ export class StreamTask {
   punctuateStreamTime(): boolean {
     if (this.streamTimeMs < 0) return false;
     let ran = false;
+    const schedules = this.streamSchedules;
     for (;;) {
-      const due = this.streamSchedules
-        .filter((s) => !s.cancelled && s.time <= this.streamTimeMs)
-        .sort((a, b) => a.time - b.time)[0];
+      // The earliest due schedule; among equal times the one scheduled first.
+      let due: Schedule | undefined;
+      for (let i = 0; i < schedules.length; i++) {
+        const s = schedules[i]!;
+        if (!s.cancelled && s.time <= this.streamTimeMs && (due === undefined || s.time < due.time)) due = s;
+      }
       if (!due) break;
       this.punctuate(due, this.streamTimeMs, PunctuationType.STREAM_TIME);
       due.time = nextPunctuationTime(due, this.streamTimeMs);
       ran = true;
     }
-    for (let i = this.streamSchedules.length - 1; i >= 0; i--) if (this.streamSchedules[i]!.cancelled) this.streamSchedules.splice(i, 1);
+    for (let i = schedules.length - 1; i >= 0; i--) if (schedules[i]!.cancelled) schedules.splice(i, 1);
     return ran;
   }
 
