@@ -38,6 +38,7 @@ import { compactionEnabled, deletionEnabled } from "../protocol/topic-config";
 import type { CleanableRange } from "../log/cleanable-range";
 import type { CleanerEvent } from "../log/cleaner";
 import type { Storage } from "../storage/storage";
+import { cancelPushQuery, executeSqlForWorkbench, pushQueryRows, sqlCatalog, type PushRowsView, type SqlCatalog, type SqlExecutionView } from "../sql/engine/sql-api";
 import { ClockFile } from "./clock-file";
 import { Engine, type StreamsEngineEvent } from "./engine";
 import type { ProcessingChannelFactory } from "../streams/runtime/processing-channel";
@@ -52,6 +53,8 @@ import { WorkbenchConsumers, type AddConsumerInput, type AssignorChoice, type Re
 import { emptyManifest, MAX_NOTES_BYTES, WorkspaceFile, type SavedApplication, type WorkspaceManifest } from "./workspace-file";
 
 export type { GeneratorInput, GeneratorKind, GeneratorSettings, GeneratorStatus } from "./generators/generator-runner";
+export type { SqlExecutionView, SqlResultView, PushRowsView, SqlCatalog, PlainValue } from "../sql/engine/sql-api";
+export type { SqlStatementError, StatementInfo, ResultColumn, PushQueryState } from "../sql/engine/results";
 export type { CleanableRange } from "../log/cleanable-range";
 export type { CleanerEvent, RemovalReason, RemovedRecord } from "../log/cleaner";
 export type { AddConsumerInput, AssignorChoice, MemberLife, RecentRecord, RewindTarget, WorkbenchMember } from "./workbench-consumers";
@@ -377,6 +380,17 @@ export interface EngineApi {
   /** The application reset tool on a stopped application: input offsets to the beginning, internal topics deleted. */
   resetApplication(applicationId: string): Promise<ResetReport>;
   describeApplications(): Promise<ApplicationView[]>;
+  /**
+   * Runs ksqlDB statements: per statement its message, rows or CLI text; the first failing
+   * statement stops the rest and comes back as `error` with its line and column. Push
+   * queries keep running and are followed with pushQueryRows.
+   */
+  executeSql(text: string): Promise<SqlExecutionView>;
+  /** Rows of a running push query from index `from` on, and whether it still runs. */
+  pushQueryRows(id: string, from?: number): Promise<PushRowsView>;
+  cancelPushQuery(id: string): Promise<void>;
+  /** Streams, tables and their columns, functions, persistent queries and the processing log (editor completion, query list). */
+  sqlCatalog(): Promise<SqlCatalog>;
   /** Forget a stopped application (its committed offsets and internal topics stay until reset). */
   removeApplication(applicationId: string): Promise<void>;
 }
@@ -1099,6 +1113,27 @@ export class BrokerEngineApi implements EngineApi {
     return report;
   }
 
+  // ---- streaming SQL ----
+
+  async executeSql(text: string): Promise<SqlExecutionView> {
+    if (typeof text !== "string") throw new KafkaError("INVALID_REQUEST", "executeSql needs the statements' text");
+    const result = await executeSqlForWorkbench(this.ready().engine, text);
+    this.touch();
+    return result;
+  }
+
+  async pushQueryRows(id: string, from = 0): Promise<PushRowsView> {
+    return pushQueryRows(this.ready().engine, id, from);
+  }
+
+  async cancelPushQuery(id: string): Promise<void> {
+    await cancelPushQuery(this.ready().engine, id);
+  }
+
+  async sqlCatalog(): Promise<SqlCatalog> {
+    return sqlCatalog(this.ready().engine);
+  }
+
   async describeApplications(): Promise<ApplicationView[]> {
     const { engine, manifest } = this.ready();
     const described = engine.describeApplications();
@@ -1454,6 +1489,10 @@ export const API_METHODS = [
   "resetApplication",
   "describeApplications",
   "removeApplication",
+  "executeSql",
+  "pushQueryRows",
+  "cancelPushQuery",
+  "sqlCatalog",
 ] as const satisfies ReadonlyArray<keyof EngineApi>;
 
 // Every method of EngineApi must be in API_METHODS, or seamSafe would drop it.

@@ -337,10 +337,22 @@ export class SqlEngine {
     const appId = live.plan.applicationId;
     if (this.engine.describeApplications().some((a) => a.applicationId === appId)) {
       await this.engine.stopBuiltApplication(appId);
-      if (cleanUp) {
-        await this.engine.resetApplication(appId);
-        await this.engine.broker.deleteGroup(appId).catch(() => undefined);
-      }
+      if (cleanUp) await this.cleanUp(appId);
+    }
+  }
+
+  /**
+   * What ksqlDB's query cleanup does for a stopped query: internal topics, committed
+   * offsets and consumer group go. A group that has not settled yet (a rebalance still
+   * waiting for group.initial.rebalance.delay.ms) keeps them until a later reset.
+   */
+  private async cleanUp(applicationId: string): Promise<void> {
+    try {
+      await this.engine.resetApplication(applicationId);
+      await this.engine.broker.deleteGroup(applicationId);
+    } catch (e) {
+      if (!isKafkaError(e)) throw e;
+      this.record({ queryId: applicationId, message: `Clean-up deferred: ${e.message}` });
     }
   }
 
@@ -401,13 +413,17 @@ export class SqlEngine {
     this.pushQueries.delete(q.id);
     if (!this.engine.describeApplications().some((a) => a.applicationId === q.applicationId)) return;
     await this.engine.stopBuiltApplication(q.applicationId);
-    await this.engine.resetApplication(q.applicationId);
-    await this.engine.broker.deleteGroup(q.applicationId).catch(() => undefined);
+    await this.cleanUp(q.applicationId);
   }
 
   /** Stops the applications of push queries that ended (LIMIT reached) since the last call. */
   async reapPushQueries(): Promise<void> {
     for (const q of [...this.pushQueries.values()]) if (q.needsStop()) await this.stopPush(q);
+  }
+
+  /** A push query started with `push: "keep"`, until it ends and its application is stopped. */
+  pushQuery(id: string): PushQuery | undefined {
+    return this.pushQueries.get(id);
   }
 
   /** Push queries still running (the workbench's grids). */
