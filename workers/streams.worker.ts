@@ -4,11 +4,14 @@
  * requests with the processing runtime (workers/streams/runtime/processing-runtime.ts),
  * compiling topologies against the bundled lib texts.
  */
-import { serveWatchedRequests } from "./runtime/watched-worker-side";
+import { serveWatchedRequests, withTransfer } from "./runtime/watched-worker-side";
 import { workerScopeEndpoint, type DedicatedScope } from "./runtime/web-worker-like";
 import { ProcessingRuntime } from "./streams/runtime/processing-runtime";
-import type { RuntimeRequest } from "./streams/runtime/protocol";
+import { transferablesOf, type RuntimeRequest } from "./streams/runtime/protocol";
 import { browserLibFiles } from "./streams/user-code/browser-lib-files";
 
 const runtime = new ProcessingRuntime({ libs: browserLibFiles });
-serveWatchedRequests(workerScopeEndpoint(self as unknown as DedicatedScope), (body, progress) => runtime.handle(body as RuntimeRequest, progress));
+serveWatchedRequests(workerScopeEndpoint(self as unknown as DedicatedScope), (body, progress) => {
+  const reply = runtime.handle(body as RuntimeRequest, progress);
+  return withTransfer(reply, transferablesOf(reply));
+});

@@ -41,6 +41,7 @@ import {
   type WireOutputRecord,
 } from "./protocol";
 import { readPartition } from "./read-partition";
+import { packBatches, unpackOutputs } from "./wire-codec";
 import { StreamsStateMachine, type StreamsState } from "./streams-state";
 
 export interface ApplicationSpec {
@@ -122,6 +123,8 @@ export interface ApplicationDescription {
 }
 
 const DEFAULT_BATCH_RECORDS = 20_000;
+/** Records per poll while draining what the tasks can read. */
+const POLL_RECORDS = 10_000;
 const RESTORE_CHUNK = 20_000;
 
 /** Kafka's configs for repartition topics: kept until Streams purges what it consumed. */
@@ -388,10 +391,14 @@ export class StreamsApplication {
     return Array.from({ length: n }, (_, i) => i);
   }
 
-  private async call<R extends RuntimeReply>(request: RuntimeRequest, describe?: (progress: number | undefined) => string): Promise<R> {
+  private requireChannel(): ProcessingChannel {
     const channel = this.channel;
     if (!channel) throw new KafkaError("ILLEGAL_STATE", `streams application "${this.applicationId}" has no processing runtime`);
-    return channel.request<R>(request, describe ? { describe } : {});
+    return channel;
+  }
+
+  private async call<R extends RuntimeReply>(request: RuntimeRequest): Promise<R> {
+    return this.requireChannel().request<R>(request);
   }
 
   // =====================================================================================
@@ -429,34 +436,38 @@ export class StreamsApplication {
         const key = `${g.topic}-${p}`;
         const records: ConsumerRecord[] = [];
         const next = await readPartition(this.broker(), g.topic, p, this.globalPositions.get(key) ?? 0, this.config.consumer["isolation.level"], (chunk) => {
-          records.push(...chunk);
+          for (const r of chunk) records.push(r);
         });
         this.globalPositions.set(key, next);
         queues.push(records);
       }
       const records = mergeByTimestamp(queues);
-      if (records.length > 0) out.push({ taskId: globalTaskId(g.id), records: records.map(toWire) });
+      if (records.length > 0) out.push({ taskId: globalTaskId(g.id), records });
     }
     return out;
   }
 
   private async taskBatches(): Promise<TaskBatch[]> {
     const session = this.session!;
-    const records = await session.poll(Number.MAX_SAFE_INTEGER);
-    if (records.length === 0) return [];
+    // Everything the tasks can read now, so each task can order its partitions by timestamp.
     const byPartition = new Map<string, ConsumerRecord[]>();
-    for (const r of records) {
-      const k = `${r.topic}-${r.partition}`;
-      let list = byPartition.get(k);
-      if (!list) byPartition.set(k, (list = []));
-      list.push(r);
+    for (;;) {
+      const records = await session.poll(POLL_RECORDS);
+      if (records.length === 0) break;
+      for (const r of records) {
+        const k = `${r.topic}-${r.partition}`;
+        let list = byPartition.get(k);
+        if (!list) byPartition.set(k, (list = []));
+        list.push(r);
+      }
     }
+    if (byPartition.size === 0) return [];
     const out: TaskBatch[] = [];
     for (const task of this.tasks) {
       if (task.id.endsWith("_global")) continue;
       const queues = task.partitions.map((p) => byPartition.get(p) ?? []);
       const merged = mergeByTimestamp(queues);
-      if (merged.length > 0) out.push({ taskId: task.id, records: merged.map(toWire) });
+      if (merged.length > 0) out.push({ taskId: task.id, records: merged });
     }
     return out;
   }
@@ -485,8 +496,17 @@ export class StreamsApplication {
     for (const request of requests) {
       const describe = (progress: number | undefined) => describeProgress(request, progress);
       let reply: ProcessReply;
+      let outputs: readonly WireOutputRecord[];
       try {
-        reply = await this.call<ProcessReply>({ type: "process", now: this.now(), batches: request }, describe);
+        const channel = this.requireChannel();
+        if (channel.packs) {
+          // One transferred buffer each way, not thousands of cloned objects.
+          const packed = packBatches(request);
+          reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: [], packed, packOutputs: true }, { describe, transfer: [packed] });
+        } else {
+          reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: request }, { describe });
+        }
+        outputs = reply.packedOutputs ? unpackOutputs(reply.packedOutputs) : reply.outputs;
       } catch (e) {
         await this.fail(this.failureOf(e, request));
         return true;
@@ -507,13 +527,13 @@ export class StreamsApplication {
       this.streamTimes = { ...this.streamTimes, ...reply.streamTimes };
       for (const t of this.tasks) t.streamTime = this.streamTimes[t.id] ?? t.streamTime;
       for (const e of reply.events) this.emit(e);
-      if (processed > 0 || reply.outputs.length > 0) {
-        this.emit({ type: "processed", records: processed, outputs: reply.outputs.length, skipped: reply.skipped });
+      if (processed > 0 || outputs.length > 0) {
+        this.emit({ type: "processed", records: processed, outputs: outputs.length, skipped: reply.skipped });
         this.markDirty();
         progressed = true;
       }
       try {
-        await this.produce(reply.outputs);
+        await this.produce(outputs);
       } catch (e) {
         await this.fail(this.failureOf(e, undefined));
         return true;
@@ -548,7 +568,7 @@ export class StreamsApplication {
         if (partition === undefined && o.partitionKey !== null) partition = partitionForKey(o.partitionKey, count);
         group.push({ key: o.key, value: o.value, timestamp: o.timestamp, headers: [...o.headers], ...(partition !== undefined ? { partition } : {}) });
       }
-      acks.push(...(await producer.send(topic, group)));
+      for (const ack of await producer.send(topic, group)) acks.push(ack);
     }
     const settled = Promise.allSettled(acks);
     await producer.flush();
@@ -759,10 +779,6 @@ function compareTaskIds(a: string, b: string): number {
   if (Number(ga) !== Number(gb)) return Number(ga) - Number(gb);
   if (pa === "global" || pb === "global") return pa === pb ? 0 : pa === "global" ? -1 : 1;
   return Number(pa) - Number(pb);
-}
-
-function toWire(r: ConsumerRecord): WireInputRecord {
-  return { topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers };
 }
 
 function recordAt(request: readonly TaskBatch[], index: number): { taskId: string; record: WireInputRecord } | undefined {

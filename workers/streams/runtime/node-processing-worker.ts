@@ -3,10 +3,13 @@
  * TypeScript bootstrap): wiring only, the runtime is processing-runtime.ts.
  */
 import { parentPortEndpoint } from "../../runtime/node-worker-like";
-import { serveWatchedRequests } from "../../runtime/watched-worker-side";
+import { serveWatchedRequests, withTransfer } from "../../runtime/watched-worker-side";
 import { nodeLibFiles } from "../user-code/node-lib-files";
 import { ProcessingRuntime } from "./processing-runtime";
-import type { RuntimeRequest } from "./protocol";
+import { transferablesOf, type RuntimeRequest } from "./protocol";
 
 const runtime = new ProcessingRuntime({ libs: nodeLibFiles });
-serveWatchedRequests(parentPortEndpoint(), (body, progress) => runtime.handle(body as RuntimeRequest, progress));
+serveWatchedRequests(parentPortEndpoint(), (body, progress) => {
+  const reply = runtime.handle(body as RuntimeRequest, progress);
+  return withTransfer(reply, transferablesOf(reply));
+});

@@ -12,9 +12,13 @@ export interface ChannelRequestOptions {
   describe?: (progress: number | undefined) => string;
   /** Wall-clock deadline of this request, instead of the channel's. */
   deadlineMs?: number;
+  /** Buffers that move to the runtime with the request (its packed records). */
+  transfer?: ArrayBuffer[];
 }
 
 export interface ProcessingChannel {
+  /** Whether records should cross packed into one transferred buffer (a worker) rather than as objects (the same thread). */
+  readonly packs: boolean;
   request<R extends RuntimeReply>(request: RuntimeRequest, options?: ChannelRequestOptions): Promise<R>;
   /** Ends the processing side at once; requests under way fail. */
   terminate(): void;
@@ -30,9 +34,10 @@ const NO_PROGRESS: Progress = { mark() {} };
  * here, so only code the host trusts (tests, benchmarks) runs this way.
  */
 export class InProcessChannel implements ProcessingChannel {
+  readonly packs = false;
   private terminated = false;
 
-  constructor(readonly runtime: ProcessingRuntime = new ProcessingRuntime()) {}
+  constructor(readonly runtime: Pick<ProcessingRuntime, "handle" | "close"> = new ProcessingRuntime()) {}
 
   async request<R extends RuntimeReply>(request: RuntimeRequest): Promise<R> {
     if (this.terminated) throw new Error("the processing runtime was stopped");

@@ -41,6 +41,7 @@ import {
   type TopologyInfo,
   type WireOutputRecord,
 } from "./protocol";
+import { packOutputs, unpackBatches } from "./wire-codec";
 
 export interface Progress {
   /** The runtime is at record `index` of the request (counted across its batches). */
@@ -296,9 +297,10 @@ export class ProcessingRuntime {
 
   private collect(record: OutgoingRecord): void {
     const w = record.windowedKey;
+    // One object shape for every record: this runs once per output.
     this.outputs.push({
       topic: record.topic,
-      ...(record.partition !== undefined ? { partition: record.partition } : {}),
+      partition: record.partition,
       key: record.key,
       value: record.value,
       timestamp: record.timestamp,
@@ -306,7 +308,7 @@ export class ProcessingRuntime {
       partitionKey: record.partitionKey,
       kind: record.kind,
       taskId: record.taskId,
-      ...(w ? { window: { start: w.window.start, end: w.window.end, type: w.windowType } } : {}),
+      window: w ? { start: w.window.start, end: w.window.end, type: w.windowType } : undefined,
     });
   }
 
@@ -336,7 +338,8 @@ export class ProcessingRuntime {
     this.eventsDropped = 0;
     this.skipped = 0;
     this.processedByNode.clear();
-    const done: number[] = request.batches.map(() => 0);
+    const batches = request.packed ? unpackBatches(request.packed) : request.batches;
+    const done: number[] = batches.map(() => 0);
     let failure: ProcessingFailure | undefined;
     try {
       this.moveClock(request.now);
@@ -349,8 +352,8 @@ export class ProcessingRuntime {
     const continueOnDeserialization = app.config["deserialization.exception.handler"] === "logAndContinue";
     const continueOnProcessing = app.config["processing.exception.handler"] === "logAndContinue";
     let index = 0;
-    for (let b = 0; b < request.batches.length && !failure; b++) {
-      const batch = request.batches[b]!;
+    for (let b = 0; b < batches.length && !failure; b++) {
+      const batch = batches[b]!;
       const task = app.tasks.get(batch.taskId);
       if (!task) throw new StreamsException(`process: task ${batch.taskId} is not assigned`);
       const records = batch.records;
@@ -385,8 +388,10 @@ export class ProcessingRuntime {
       if (this.events.length >= this.maxEvents) break;
       this.events.push({ type: "node-processed", taskId: p.taskId, node: p.node, total: p.total });
     }
+    const packed = request.packOutputs ? packOutputs(this.outputs) : undefined;
     const reply: ProcessReply = {
-      outputs: this.outputs,
+      outputs: packed ? [] : this.outputs,
+      ...(packed ? { packedOutputs: packed } : {}),
       done,
       skipped: this.skipped,
       dropped,

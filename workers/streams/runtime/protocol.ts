@@ -70,6 +70,10 @@ export interface ProcessRequest {
   readonly type: "process";
   readonly now: number;
   readonly batches: readonly TaskBatch[];
+  /** The batches packed into one transferred buffer (wire-codec.ts), instead of `batches`. */
+  readonly packed?: ArrayBuffer;
+  /** Answer with the outputs packed into `packedOutputs`. */
+  readonly packOutputs?: boolean;
 }
 
 export interface CloseRequest {
@@ -178,6 +182,8 @@ export interface ProcessingFailure {
 
 export interface ProcessReply {
   readonly outputs: WireOutputRecord[];
+  /** The outputs packed into one buffer (when the request asked for it); `outputs` is then empty. */
+  readonly packedOutputs?: ArrayBuffer;
   /** Per batch of the request: how many of its records were processed. */
   readonly done: number[];
   readonly failure?: ProcessingFailure;
@@ -203,6 +209,11 @@ export interface RestoreReply {
 }
 
 export type RuntimeReply = InitReply | AssignReply | RestoreReply | ProcessReply | { readonly closed: true };
+
+/** Buffers of a reply that move to the host instead of being copied. */
+export function transferablesOf(reply: RuntimeReply): ArrayBuffer[] {
+  return "packedOutputs" in reply && reply.packedOutputs ? [reply.packedOutputs] : [];
+}
 
 /** Task id of a global store group. */
 export function globalTaskId(groupId: number): string {

@@ -81,13 +81,16 @@ export async function readValues(engine: Engine, topic: string, isolation: "read
  * would: the request and every later one fail with the watchdog's "crashed" error.
  */
 export class CrashingChannel implements ProcessingChannel {
+  readonly packs: boolean;
   private processRequests = 0;
   private dead = false;
 
   constructor(
     private readonly inner: ProcessingChannel,
     private readonly crashAt: number,
-  ) {}
+  ) {
+    this.packs = inner.packs;
+  }
 
   async request<R extends RuntimeReply>(request: RuntimeRequest, options?: ChannelRequestOptions): Promise<R> {
     if (!this.dead && request.type === "process" && this.processRequests++ === this.crashAt) {

@@ -19,6 +19,7 @@ export interface WorkerChannelOptions {
 }
 
 export class WorkerChannel implements ProcessingChannel {
+  readonly packs = true;
   private readonly watched: WatchedWorker;
 
   constructor(worker: WorkerLike, options: WorkerChannelOptions) {
@@ -34,6 +35,7 @@ export class WorkerChannel implements ProcessingChannel {
     return this.watched.request<R>(request, {
       ...(options.describe ? { describe: options.describe } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      ...(options.transfer ? { transfer: options.transfer } : {}),
     });
   }
 
