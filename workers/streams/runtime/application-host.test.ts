@@ -76,4 +76,31 @@ describe("stream applications on the broker", () => {
     expect(values).toEqual([1, 2, 1, 2]);
     await engine.close();
   });
+
+  it("an engine restart restarts running applications from their committed offsets, state restored", async () => {
+    const engine = await testEngine();
+    await engine.createTopic({ name: "words", partitions: 1 });
+    await produceJson(engine, "words", [{ key: "l0", value: "a", timestamp: 0 }]);
+    await engine.startApplication({ applicationId: "wc", source: COUNT });
+    await engine.restart();
+    const [app] = engine.describeApplications();
+    expect(app!.state).toBe("RUNNING");
+    expect(app!.stats.restored).toBe(1);
+    await produceJson(engine, "words", [{ key: "l1", value: "a", timestamp: 1 }]);
+    await engine.settle();
+    expect((await dump(engine, "word-counts")).map((r) => r.value)).toEqual([1, 2]);
+    await engine.close();
+  });
+
+  it("a topology that does not compile or is invalid never starts; a missing source topic is named", async () => {
+    const engine = await testEngine();
+    await engine.createTopic({ name: "words", partitions: 1 });
+    await expect(engine.startApplication({ applicationId: "bad", source: COUNT.replace(".count(", ".cnt(") })).rejects.toThrow(
+      /^bad:5:6: Property 'cnt' does not exist on type 'KGroupedStream<string, string>'/,
+    );
+    await expect(engine.startApplication({ applicationId: "lost", source: FILTER })).rejects.toThrow("Invalid topology: Topic not found: numbers");
+    expect(engine.describeApplications()).toEqual([]);
+    expect(engine.hasTopic("bad-counts-changelog")).toBe(false);
+    await engine.close();
+  });
 });
