@@ -782,28 +782,32 @@ export class Consumer {
   }
 
   private async processBatch(b: PartitionBatch): Promise<void> {
-    const messages = b.records.map(toKafkaMessage);
+    const first = b.records[0]!.offset;
+    const last = b.records.at(-1)!.offset;
     const end = this.endOffsets.get(b.key);
-    const highWatermark = end?.highWatermark ?? Number(messages.at(-1)!.offset) + 1;
-    const batch = makeBatch(b.tp, highWatermark, messages);
+    const highWatermark = end?.highWatermark ?? last + 1;
     const payload = {
       topic: b.tp.topic,
       partition: b.tp.partition,
-      highWatermark: batch.highWatermark,
-      offsetLag: batch.offsetLag(),
-      offsetLagLow: batch.offsetLagLow(),
-      batchSize: messages.length,
-      firstOffset: batch.firstOffset(),
-      lastOffset: batch.lastOffset(),
+      highWatermark: String(highWatermark),
+      offsetLag: String(Math.max(0, highWatermark - 1 - last)),
+      offsetLagLow: String(Math.max(0, highWatermark - 1 - first)),
+      batchSize: b.records.length,
+      firstOffset: String(first),
+      lastOffset: String(last),
     };
     const startedAt = this.now();
     this.instrumentation.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, payload);
-    if (this.runConfig.eachMessage) await this.eachMessage(b, messages);
-    else await this.eachBatch(b, batch);
+    if (this.runConfig.eachMessage) await this.eachMessage(b);
+    else await this.eachBatch(b, makeBatch(b.tp, highWatermark, b.records.map(toKafkaMessage)));
     this.instrumentation.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, { ...payload, duration: this.now() - startedAt });
   }
 
-  private async eachMessage(b: PartitionBatch, messages: KafkaMessage[]): Promise<void> {
+  /**
+   * Each message is made just before its handler runs: made all at once, a batch of
+   * thousands would outlive the young generation and cost a full collection.
+   */
+  private async eachMessage(b: PartitionBatch): Promise<void> {
     const handler = this.runConfig.eachMessage!;
     const pause = () => this.pausePartition(b.tp);
     const heartbeat = () => this.heartbeat();
@@ -811,16 +815,15 @@ export class Consumer {
     // Checked per message only when a commit can fall due inside a batch.
     const { autoCommit, autoCommitInterval, autoCommitThreshold } = this.runConfig;
     const commitsWithin = autoCommit && (autoCommitInterval !== null || autoCommitThreshold !== null);
-    for (let i = 0; i < messages.length; i++) {
-      const message = messages[i]!;
-      const offset = b.records[i]!.offset;
+    for (const record of b.records) {
+      const offset = record.offset;
       if (this.isStale(b)) return;
       if (!this.running || this.isPaused(b.key)) {
         this.rewind(b, offset);
         return;
       }
       try {
-        await handler({ topic, partition, message, heartbeat, pause });
+        await handler({ topic, partition, message: toKafkaMessage(record), heartbeat, pause });
       } catch (e) {
         this.rewind(b, offset);
         throw new HandlerError(e);
