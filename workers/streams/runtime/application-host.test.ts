@@ -103,4 +103,18 @@ describe("stream applications on the broker", () => {
     expect(engine.hasTopic("bad-counts-changelog")).toBe(false);
     await engine.close();
   });
+
+  it("purges repartition records once committed, every repartition.purge.interval.ms", async () => {
+    const engine = await testEngine();
+    await engine.createTopic({ name: "words", partitions: 1 });
+    await produceJson(engine, "words", ["a", "b"].map((w, i) => ({ key: `l${i}`, value: w, timestamp: i })));
+    await engine.startApplication({ applicationId: "wc", source: COUNT, config: { "repartition.purge.interval.ms": 1000 } });
+    const repartition = () => engine.broker.partition("wc-counts-repartition", 0);
+    expect([repartition().logStartOffset, repartition().highWatermark]).toEqual([0, 2]);
+    await engine.advance(1000);
+    await produceJson(engine, "words", [{ key: "l2", value: "c", timestamp: 2 }]);
+    await engine.settle();
+    expect([repartition().logStartOffset, repartition().highWatermark]).toEqual([3, 3]);
+    await engine.close();
+  });
 });

@@ -164,6 +164,7 @@ export class StreamsApplication {
   private dirty = false;
   private inTransaction = false;
   private lastCommit: number;
+  private lastPurge: number;
   private commitTimer: Cancel | undefined;
   private wallTimer: Cancel | undefined;
   private nextWallClockDue: number | null = null;
@@ -185,6 +186,7 @@ export class StreamsApplication {
     this.processId = hexId(deps.random);
     this.machine = new StreamsStateMachine(spec.applicationId, (from, to) => this.emit({ type: "state-change", from, to }));
     this.lastCommit = deps.scheduler.clock.now();
+    this.lastPurge = this.lastCommit;
   }
 
   get state(): StreamsState {
@@ -638,11 +640,33 @@ export class StreamsApplication {
     }
     this.dirty = false;
     this.lastCommit = this.now();
+    await this.maybePurgeRepartitionTopics(offsets);
     this.commitTimer?.();
     this.commitTimer = undefined;
     this.stats.commits++;
     this.stats.lastCommitMs = this.lastCommit;
     this.emit({ type: "committed", offsets, transactional: this.eos });
+  }
+
+  /**
+   * Records of a repartition topic are only a hand-over between sub-topologies: once their
+   * offsets are committed, Streams deletes them (DeleteRecords) every
+   * repartition.purge.interval.ms.
+   */
+  private async maybePurgeRepartitionTopics(committed: Record<string, number>): Promise<void> {
+    const info = this.info;
+    if (!info || info.repartitionTopics.length === 0) return;
+    if (this.now() < this.lastPurge + this.config["repartition.purge.interval.ms"]) return;
+    this.lastPurge = this.now();
+    const repartition = new Set(info.repartitionTopics.map((t) => t.topic));
+    const broker = this.broker();
+    for (const [key, offset] of Object.entries(committed)) {
+      const cut = key.lastIndexOf("-");
+      const topic = key.slice(0, cut);
+      if (!repartition.has(topic) || !broker.hasTopic(topic)) continue;
+      const partition = Number(key.slice(cut + 1));
+      if (offset > broker.partition(topic, partition).logStartOffset) await broker.deleteRecords(topic, partition, offset);
+    }
   }
 
   // =====================================================================================
