@@ -7,6 +7,8 @@ import type { ComponentType } from "react";
 import type { MainView } from "../state/store";
 import { CompactionView } from "../views/compaction/compaction-view";
 import { GroupsView } from "../views/groups/groups-view";
+import { TopologyView } from "../views/topology/topology-view";
+import { WindowsView } from "../views/windows/windows-view";
 import { LatestTable } from "../views/messages/latest-table";
 import { MessageBrowser } from "../views/messages/message-browser";
 import { PartitionsView } from "../views/partitions/partitions-view";
@@ -20,6 +22,8 @@ export interface ViewEntry {
 export const VIEW_REGISTRY: Partial<Record<MainView, ViewEntry>> = {
   partitions: { component: PartitionsView, needsTopic: true },
   groups: { component: GroupsView, needsTopic: false },
+  windows: { component: WindowsView, needsTopic: false },
+  topology: { component: TopologyView, needsTopic: false },
   compaction: { component: CompactionView, needsTopic: false },
   messages: { component: MessageBrowser, needsTopic: true },
   table: { component: LatestTable, needsTopic: true },

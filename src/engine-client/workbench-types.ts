@@ -4,6 +4,17 @@
  */
 export type {
   AddConsumerInput,
+  ApplicationEvent,
+  ApplicationFailure,
+  ApplicationView,
+  HostEvent,
+  NodePlan,
+  ResetReport,
+  RestartRequest,
+  StartApplicationInput,
+  StreamsEngineEvent,
+  StreamsEvent,
+  WindowBounds,
   AssignorChoice,
   GroupEvent,
   MemberLife,

@@ -158,7 +158,7 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
     const keys = Object.keys(fresh);
     if (keys.length !== Object.keys(old).length || keys.some((k) => old[k] !== fresh[k])) patch.rates = fresh;
     set(patch);
-    emitEngineFrame({ events: update.events, clock: update.clock, stale: update.restarted || update.droppedEvents > 0, restarted: update.restarted });
+    emitEngineFrame({ events: update.events, clock: update.clock, stale: update.restarted || update.droppedEvents > 0, restarted: update.restarted, streams: update.streams });
     if (update.state !== "ready") return;
     if (update.restarted || was !== "ready") void refreshNow();
     else if (update.events.length > 0 || update.droppedEvents > 0) scheduleRefresh();

@@ -4,6 +4,7 @@
  * re-render the page, only redraw a canvas.
  */
 import type { BrokerEvent, ClockState } from "../engine-client/broker-client";
+import type { StreamsEngineEvent } from "../engine-client/workbench-types";
 
 export interface EngineFrame {
   events: BrokerEvent[];
@@ -12,6 +13,8 @@ export interface EngineFrame {
   stale: boolean;
   /** A new engine started (first start, take-over, reset): what a view folded from events belongs to the old one. */
   restarted?: boolean;
+  /** Stream applications' events of the frame (state changes, node counts, windows, late drops, errors). */
+  streams?: StreamsEngineEvent[];
 }
 
 type Listener = (frame: EngineFrame) => void;

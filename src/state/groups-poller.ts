@@ -1,15 +1,19 @@
 /**
- * Keeps the groups slice current: polls the engine's group descriptions a few times a
- * second while the broker is ready, folds the coordinator's events from every frame into
- * the rebalance timelines, and hands the partition tape each group's committed offset and
+ * Keeps the groups and applications slices current: polls the engine's group descriptions
+ * a few times a second while the broker is ready (applications about once a second, and at
+ * once when one changes state), folds the coordinator's events from every frame into the
+ * rebalance timelines, and hands the partition tape each group's committed offset and
  * position (its markers).
  */
 import type { GroupEvent, WorkbenchGroup } from "../engine-client/workbench-types";
 import { onEngineFrame } from "./engine-events";
+import { startStreamsFeed } from "./streams-feed";
 import { useStore } from "./store";
 import type { GroupMarker } from "./ui-slice";
 
 const POLL_MS = 400;
+/** Applications are described every this many group polls. */
+const APPS_EVERY = 3;
 
 function markersOf(groups: WorkbenchGroup[]): Map<string, { topic: string; partition: number; markers: GroupMarker[] }> {
   const out = new Map<string, { topic: string; partition: number; markers: GroupMarker[] }>();
@@ -37,6 +41,8 @@ export function startGroupsPoller(): void {
   started = true;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight = false;
+  let polls = 0;
+  let appsSoon = true;
   const markedKeys = new Set<string>();
 
   async function poll(): Promise<void> {
@@ -46,6 +52,10 @@ export function startGroupsPoller(): void {
       inFlight = true;
       try {
         await s.refreshGroups();
+        if (appsSoon || ++polls % APPS_EVERY === 0) {
+          appsSoon = false;
+          await useStore.getState().refreshApps();
+        }
         const state = useStore.getState();
         const markers = markersOf(state.groups);
         for (const [key, m] of markers) {
@@ -69,6 +79,15 @@ export function startGroupsPoller(): void {
     const events: GroupEvent[] = [];
     for (const e of frame.events) if (e.type === "group") events.push(e.event);
     if (events.length > 0 || frame.restarted) useStore.getState().receiveGroupEvents(events, frame.restarted === true);
+    if (frame.restarted || frame.streams?.some((e) => e.event.type === "state-change" || e.event.type === "application-error")) {
+      appsSoon = true;
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+        void poll();
+      }
+    }
   });
+  startStreamsFeed();
   void poll();
 }

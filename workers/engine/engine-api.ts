@@ -393,6 +393,12 @@ export interface EngineApi {
   sqlCatalog(): Promise<SqlCatalog>;
   /** Forget a stopped application (its committed offsets and internal topics stay until reset). */
   removeApplication(applicationId: string): Promise<void>;
+  /**
+   * What the editor gives its type checker so that completion and type errors match what
+   * the engine compiles against: the "streamlab" module's declarations and the globals
+   * topologies may use.
+   */
+  editorDeclarations(): Promise<Array<{ fileName: string; text: string }>>;
 }
 
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -945,6 +951,26 @@ export class BrokerEngineApi implements EngineApi {
       const listing = broker.listGroups().find((g) => g.groupId === groupId);
       const state = d.state === "Dead" ? (listing?.state ?? "Dead") : d.state;
       const members = consumers.members(groupId);
+      for (const m of d.members) {
+        if (members.some((w) => w.memberId === m.clientId || w.coordinatorMemberId === m.memberId)) continue;
+        const unique = d.members.filter((o) => o.clientId === m.clientId).length === 1;
+        members.push({
+          memberId: unique ? m.clientId : m.memberId,
+          external: true,
+          coordinatorMemberId: m.memberId,
+          life: "running",
+          since: null,
+          evictBy: null,
+          sessionTimeoutMs: 0,
+          recordsPerSecond: 0,
+          actualRate: 0,
+          processed: 0,
+          generation: d.generationId,
+          state: state === "Stable" ? "STABLE" : state === "CompletingRebalance" ? "COMPLETING_REBALANCE" : "PREPARING_REBALANCE",
+          assignment: state === "Stable" ? m.assignment.map((tp) => `${tp.topic}-${tp.partition}`) : [],
+          positions: {},
+        });
+      }
       const settings = consumers.settingsOf(groupId);
       const nameOf = new Map<string, string>(d.members.map((m) => [m.memberId, m.clientId]));
       const owner = new Map<string, string>();
@@ -1167,6 +1193,18 @@ export class BrokerEngineApi implements EngineApi {
     running.manifest = { ...running.manifest, applications: running.manifest.applications.filter((a) => a.applicationId !== applicationId) };
     this.saveManifest();
     this.touch();
+  }
+
+  async editorDeclarations(): Promise<Array<{ fileName: string; text: string }>> {
+    // Loaded on demand: 90 KB of declarations the broker itself never needs.
+    const [{ STREAMLAB_DTS }, { USER_GLOBALS_FILE_NAME, USER_GLOBALS_TEXT }] = await Promise.all([
+      import("../streams/user-code/generated/streamlab-dts"),
+      import("../streams/user-code/lib-files"),
+    ]);
+    return [
+      { fileName: "streamlab.d.ts", text: STREAMLAB_DTS },
+      { fileName: USER_GLOBALS_FILE_NAME, text: USER_GLOBALS_TEXT },
+    ];
   }
 
   // ---- workspace notes ----
@@ -1493,6 +1531,7 @@ export const API_METHODS = [
   "pushQueryRows",
   "cancelPushQuery",
   "sqlCatalog",
+  "editorDeclarations",
 ] as const satisfies ReadonlyArray<keyof EngineApi>;
 
 // Every method of EngineApi must be in API_METHODS, or seamSafe would drop it.

@@ -26,12 +26,13 @@ export const FIRST_APPLICATION_SOURCE = `import { type StreamsBuilder, TimeWindo
 
 interface Click {
   userId: string;
+  sessionId: string;
   page: string;
   action: string;
+  referrer: string;
 }
 
-// Page views per page in 10-second windows. Records may arrive up to
-// 5 seconds late (grace); later ones are dropped and counted.
+// Page views per page in 10-second windows; records up to 5 s late still count.
 export default (builder: StreamsBuilder) => {
   builder
     .stream<string, Click>("clicks")

@@ -55,6 +55,8 @@ export type MemberLife = "running" | "crashed" | "left" | "evicted";
 
 export interface WorkbenchMember {
   memberId: string;
+  /** A member the workbench did not start (a stream application's, a client's): shown, not controlled. */
+  external: boolean;
   /** The coordinator's id for it (`<client.id>-<uuid>`); empty until joined. */
   coordinatorMemberId: string;
   life: MemberLife;
@@ -344,6 +346,7 @@ export class WorkbenchConsumers {
       for (const c of m.recentCounts) if (c.at > now - RATE_WINDOW_MS) acked += c.count;
       return {
         memberId: m.memberId,
+        external: false,
         coordinatorMemberId: v?.coordinatorMemberId ?? m.coordinatorMemberId,
         life: m.life,
         since: m.since,

@@ -58,7 +58,8 @@ export function MemberCard({ group, member }: { group: WorkbenchGroup; member: W
           </span>
         )}
       </header>
-      {running && (
+      {member.external && <p className="member-note quiet">Not started here (a stream application's or a client's member): shown, not controlled.</p>}
+      {running && !member.external && (
         <div className="member-facts num">
           <span data-testid={`member-processed-${member.memberId}`}>{formatCount(member.processed)} processed</span>
           <span title={WORDS.rate} className="member-rate">
@@ -93,7 +94,7 @@ export function MemberCard({ group, member }: { group: WorkbenchGroup; member: W
           {late > 0 && <span title="Records whose event time is earlier than the key's previous record">↶ {formatCount(late)} event time back</span>}
         </p>
       )}
-      {running && (
+      {running && !member.external && (
         <div className="member-actions">
           <button type="button" className="small" disabled={busy} data-testid={`member-stop-${member.memberId}`} title="Close cleanly: commit, LeaveGroup, the group rebalances at once" onClick={() => void removeConsumer(group.groupId, member.memberId)}>
             Stop

@@ -1,12 +1,16 @@
 import { useStore, type DrawerTab } from "../../state/store";
+import { ConsolePanel } from "../console/console-panel";
+import { EditorPanel } from "../editor/editor-panel";
 import { GeneratorsPanel } from "./generators-panel";
 import { ImportPanel } from "./import-panel";
 import { ProduceForm } from "./produce-form";
 
 const TABS: ReadonlyArray<{ id: DrawerTab; label: string }> = [
+  { id: "editor", label: "Editor" },
   { id: "produce", label: "Produce" },
   { id: "generators", label: "Generators" },
   { id: "import", label: "Import file" },
+  { id: "console", label: "Console" },
 ];
 
 /** The drawer under the workbench: producing by hand, generators, importing a file. */
@@ -43,6 +47,8 @@ export function Drawer() {
           {drawer === "produce" && <ProduceForm />}
           {drawer === "generators" && <GeneratorsPanel />}
           {drawer === "import" && <ImportPanel />}
+          {drawer === "editor" && <EditorPanel />}
+          {drawer === "console" && <ConsolePanel />}
         </div>
       )}
     </section>

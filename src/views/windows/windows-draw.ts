@@ -1,0 +1,255 @@
+/**
+ * Drawing one frame of the windows view on a canvas: the event-time axis, each key's
+ * window bands with their aggregates, the grace zone after open windows, records dropping
+ * in as dots, late records as red crosses, the close line and the stream-time cursor, and
+ * sessions sliding into the session they merged into.
+ */
+import { formatClock } from "../../app/format";
+import { keyColour } from "../../app/key-colours";
+import type { Dot, Merge, WindowsModel } from "./window-model";
+import { valueText } from "./window-model";
+import { AXIS_HEIGHT, DOT_STRIP, keyBlocks, LABEL_WIDTH, ROW_HEIGHT, tickStep, timeToX, visibleRange, type KeyBlock } from "./windows-geometry";
+
+export interface Palette {
+  text: string;
+  text2: string;
+  border: string;
+  surface: string;
+  surface2: string;
+  accent: string;
+  danger: string;
+  hatch: string;
+  bg: string;
+}
+
+export interface DrawOptions {
+  width: number;
+  keys: number;
+  /** Animation clock (wall ms, frozen while the engine is paused). */
+  now: number;
+  /** Duration of a dot's fall and a merge's slide; 0 draws end states (reduced motion). */
+  motionMs: number;
+  palette: Palette;
+}
+
+function hexAlpha(hex: string, alpha: number): string {
+  const a = Math.round(Math.max(0, Math.min(1, alpha)) * 255)
+    .toString(16)
+    .padStart(2, "0");
+  return `${hex}${a}`;
+}
+
+function ease(t: number): number {
+  const c = Math.max(0, Math.min(1, t));
+  return c * c * (3 - 2 * c);
+}
+
+let hatchPattern: { colour: string; pattern: CanvasPattern | null } | null = null;
+
+function hatch(ctx: CanvasRenderingContext2D, colour: string): CanvasPattern | string {
+  if (hatchPattern?.colour === colour && hatchPattern.pattern) return hatchPattern.pattern;
+  const tile = document.createElement("canvas");
+  tile.width = 8;
+  tile.height = 8;
+  const t = tile.getContext("2d");
+  if (!t) return colour;
+  t.strokeStyle = colour;
+  t.lineWidth = 1.5;
+  t.beginPath();
+  t.moveTo(0, 8);
+  t.lineTo(8, 0);
+  t.stroke();
+  const pattern = ctx.createPattern(tile, "repeat");
+  hatchPattern = { colour, pattern };
+  return pattern ?? colour;
+}
+
+/** The height the canvas needs for the keys shown. */
+export function drawHeight(model: WindowsModel, keys: number): number {
+  const { sizeMs } = model.kind();
+  const range = visibleRange(model.streamTime, sizeMs, model.graceMs);
+  return keyBlocks(model.keys(keys), model.bands(), range).height + 16;
+}
+
+export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, o: DrawOptions): { blocks: KeyBlock[]; height: number } {
+  const p = o.palette;
+  const { sizeMs } = model.kind();
+  const streamTime = model.streamTime;
+  const range = visibleRange(streamTime, sizeMs, model.graceMs);
+  const keys = model.keys(o.keys);
+  const bands = model.bands();
+  const { blocks, height } = keyBlocks(keys, bands, range);
+  const left = LABEL_WIDTH;
+  const plot = Math.max(50, o.width - left - 12);
+  const x = (t: number) => timeToX(t, range, left, plot);
+  ctx.clearRect(0, 0, o.width, height + 16);
+  ctx.font = "12px 'IBM Plex Mono', monospace";
+  ctx.textBaseline = "middle";
+
+  // Axis with ticks.
+  const step = tickStep(range.to - range.from, plot);
+  ctx.strokeStyle = p.border;
+  ctx.fillStyle = p.text2;
+  ctx.lineWidth = 1;
+  ctx.textAlign = "center";
+  for (let t = Math.ceil(range.from / step) * step; t <= range.to; t += step) {
+    const tx = x(t);
+    ctx.beginPath();
+    ctx.moveTo(tx, AXIS_HEIGHT - 6);
+    ctx.lineTo(tx, height);
+    ctx.globalAlpha = 0.35;
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+    ctx.fillText(formatClock(t).slice(0, 8), tx, 10);
+  }
+
+  const grace = model.graceMs ?? 0;
+  for (const block of blocks) {
+    const colour = keyColour(block.key);
+    // Key label.
+    ctx.textAlign = "left";
+    ctx.fillStyle = p.text;
+    ctx.font = "600 13px 'IBM Plex Mono', monospace";
+    const label = block.key.length > 11 ? `${block.key.slice(0, 10)}…` : block.key;
+    ctx.fillText(label, 6, block.rowsTop + ROW_HEIGHT / 2 - 2);
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, block.top + 3, 3, block.height - 6);
+
+    for (const b of bands) {
+      if (b.key !== block.key) continue;
+      const r = block.row[b.id];
+      if (r === undefined) continue;
+      const y = block.rowsTop + r * ROW_HEIGHT + 2;
+      const h = ROW_HEIGHT - 4;
+      const x1 = x(b.start);
+      const x2 = Math.max(x1 + 3, x(b.end));
+      // The grace zone: the window still accepts late records until stream time passes end + grace.
+      if (!b.closed && grace > 0) {
+        ctx.fillStyle = hatch(ctx, p.hatch);
+        ctx.fillRect(x2, y + 3, x(b.end + grace) - x2, h - 6);
+      }
+      const fresh = o.motionMs > 0 ? Math.max(0, 1 - (o.now - b.updatedAt) / 600) : o.now - b.updatedAt < 600 ? 1 : 0;
+      ctx.fillStyle = hexAlpha(colour, b.closed ? 0.5 : 0.22 + 0.25 * fresh);
+      ctx.fillRect(x1, y, x2 - x1, h);
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = b.closed ? 1 : 1.5 + 1.5 * fresh;
+      ctx.setLineDash(b.closed ? [] : []);
+      ctx.strokeRect(x1 + 0.5, y + 0.5, x2 - x1 - 1, h - 1);
+      const text = valueText(b.value);
+      ctx.font = "600 13px 'IBM Plex Mono', monospace";
+      const tw = ctx.measureText(text).width;
+      if (tw + 8 < x2 - x1) {
+        ctx.textAlign = "center";
+        ctx.fillStyle = p.text;
+        ctx.fillText(text, (x1 + x2) / 2, y + h / 2);
+      }
+    }
+  }
+
+  drawMerges(ctx, model.merges(), blocks, x, o);
+  drawDots(ctx, model.dots(), blocks, x, range, o);
+
+  // The close line: windows ending at or before it are closed (stream time − grace).
+  if (Number.isFinite(streamTime)) {
+    if (grace > 0) {
+      const cx = x(streamTime - grace);
+      ctx.strokeStyle = p.text2;
+      ctx.setLineDash([4, 4]);
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(cx, AXIS_HEIGHT - 8);
+      ctx.lineTo(cx, height);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.font = "12px 'IBM Plex Sans', sans-serif";
+      ctx.textAlign = "right";
+      ctx.fillStyle = p.text2;
+      ctx.fillText("close", cx - 4, height + 1);
+    }
+    const sx = x(streamTime);
+    ctx.strokeStyle = p.accent;
+    ctx.lineWidth = 2.5;
+    ctx.beginPath();
+    ctx.moveTo(sx, AXIS_HEIGHT - 10);
+    ctx.lineTo(sx, height);
+    ctx.stroke();
+    ctx.fillStyle = p.accent;
+    ctx.font = "600 12px 'IBM Plex Sans', sans-serif";
+    ctx.textAlign = "left";
+    ctx.fillText("stream time", sx + 4, height + 1);
+  }
+  return { blocks, height };
+}
+
+function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: KeyBlock[], x: (t: number) => number, range: { from: number; to: number }, o: DrawOptions): void {
+  const byKey = new Map(blocks.map((b) => [b.key, b]));
+  for (const d of dots) {
+    const block = byKey.get(d.key);
+    if (!block || d.timestamp < range.from || d.timestamp > range.to) continue;
+    const dx = x(d.timestamp);
+    const target = block.top + DOT_STRIP / 2;
+    const t = o.motionMs > 0 ? ease((o.now - d.arrivedAt) / o.motionMs) : 1;
+    const y = AXIS_HEIGHT + (target - AXIS_HEIGHT) * t;
+    const colour = keyColour(d.key);
+    if (d.status === "dropped") {
+      ctx.strokeStyle = o.palette.danger;
+      ctx.lineWidth = 2.5;
+      const s = 5;
+      ctx.beginPath();
+      ctx.moveTo(dx - s, y - s);
+      ctx.lineTo(dx + s, y + s);
+      ctx.moveTo(dx + s, y - s);
+      ctx.lineTo(dx - s, y + s);
+      ctx.stroke();
+      // Recent drops say why.
+      if (o.now - d.arrivedAt < 4000 && d.behindMs !== null) {
+        ctx.font = "600 12px 'IBM Plex Sans', sans-serif";
+        ctx.fillStyle = o.palette.danger;
+        ctx.textAlign = "left";
+        ctx.fillText(`dropped: ${(d.behindMs / 1000).toFixed(1)} s late`, dx + 8, y - 9);
+      }
+      continue;
+    }
+    ctx.beginPath();
+    ctx.arc(dx, y, 4, 0, Math.PI * 2);
+    if (d.status === "out-of-order") {
+      ctx.fillStyle = o.palette.surface;
+      ctx.fill();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = colour;
+      ctx.fill();
+      ctx.strokeStyle = o.palette.text;
+      ctx.lineWidth = 0.75;
+      ctx.stroke();
+    }
+  }
+}
+
+function drawMerges(ctx: CanvasRenderingContext2D, merges: readonly Merge[], blocks: KeyBlock[], x: (t: number) => number, o: DrawOptions): void {
+  const duration = o.motionMs > 0 ? o.motionMs * 1.6 : 1200;
+  for (const m of merges) {
+    const age = o.now - m.at;
+    if (age > duration) continue;
+    const block = blocks.find((b) => b.key === m.key);
+    if (!block) continue;
+    const t = o.motionMs > 0 ? ease(age / duration) : 1;
+    const colour = keyColour(m.key);
+    const y = block.rowsTop + 2;
+    for (const w of m.from) {
+      const start = w.start + (m.into.start - w.start) * t;
+      const end = w.end + (m.into.end - w.end) * t;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 3;
+      ctx.setLineDash([5, 3]);
+      ctx.strokeRect(x(start), y, Math.max(3, x(end) - x(start)), ROW_HEIGHT - 4);
+      ctx.setLineDash([]);
+    }
+    ctx.font = "600 12px 'IBM Plex Sans', sans-serif";
+    ctx.fillStyle = colour;
+    ctx.textAlign = "left";
+    ctx.fillText(`${m.from.length} sessions merged`, x(m.into.start), block.top + DOT_STRIP / 2);
+  }
+}
