@@ -88,7 +88,7 @@ export interface ApplicationHostDeps {
   emit?: (event: ApplicationEvent) => void;
   /** Whether the runtime collects processor events for the workbench. */
   events?: boolean;
-  /** Most records per process request (default 20,000). */
+  /** Most records per process request (default 5,000). */
   batchRecords?: number;
   /** Wall-clock deadline of loading the topology (compiling it), default 60 s. */
   initDeadlineMs?: number;
@@ -122,7 +122,8 @@ export interface ApplicationDescription {
   failure?: ApplicationFailure;
 }
 
-const DEFAULT_BATCH_RECORDS = 20_000;
+// Small enough that a slow topology stays far inside the watchdog's per-request deadline.
+const DEFAULT_BATCH_RECORDS = 5_000;
 /** Records per poll while draining what the tasks can read. */
 const POLL_RECORDS = 10_000;
 const RESTORE_CHUNK = 20_000;
