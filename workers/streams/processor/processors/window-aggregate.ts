@@ -1,8 +1,8 @@
 import { Change } from "../../change";
-import type { Record } from "../../record";
+import { Record } from "../../record";
 import { ValueAndTimestamp } from "../../state/state-store";
 import type { WindowStore } from "../../state/window-store";
-import { Windowed } from "../../windowed";
+import { TimeWindow, Windowed } from "../../windowed";
 import type { TimeWindows } from "../../windows/time-windows";
 import type { EmitStrategy } from "../../windows/emit-strategy";
 import { asInternal, ContextualProcessor, type InternalProcessorContext, type ProcessorContext } from "../processor-context";
@@ -81,11 +81,15 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
         this.observedStreamTime = Math.max(this.observedStreamTime, timestamp);
         const closeTime = this.observedStreamTime - windows.gracePeriodMs();
         const onClose = this.self.emitStrategy.type === "ON_WINDOW_CLOSE";
+        const listening = ctx.hasListener();
         // Closed windows are read before this record's puts can expire them from the store.
         if (onClose) this.maybeForwardFinalResults(record, closeTime, ctx);
-        for (const [start, window] of windows.windowsFor(timestamp)) {
-          const bounds = { start, end: window.end() };
-          if (window.end() > closeTime) {
+        // The windows containing the record, by ascending start, as TimeWindows.windowsFor lists them.
+        const size = windows.sizeMs;
+        const advance = windows.advanceMs;
+        for (let start = Math.floor(Math.max(0, timestamp - size + advance) / advance) * advance; start <= timestamp; start += advance) {
+          const end = start + size;
+          if (end > closeTime) {
             const old = this.store.fetch(key, start);
             const oldAgg = ValueAndTimestamp.getValueOrNull(old);
             const base = oldAgg === null ? this.self.initializer() : oldAgg;
@@ -93,32 +97,31 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
             const newAgg = this.self.aggregator(key, record.value(), base);
             this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
             if (!onClose) {
-              this.context().forward(
-                record
-                  .withKey(new Windowed(key, window))
-                  .withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null))
-                  .withTimestamp(newTimestamp),
-              );
+              const change = new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null);
+              ctx.forward(new Record(new Windowed(key, new TimeWindow(start, end)), change, newTimestamp, record.headers()));
             }
-            if (ctx.hasListener()) {
+            if (listening) {
+              const bounds = { start, end };
               ctx.emitEvent({ type: "window-update", taskId: ctx.taskId(), node: ctx.nodeName(), key, window: bounds, value: newAgg, timestamp: newTimestamp });
               this.tracker.update(ctx, key, bounds, newAgg);
             }
           } else {
             ctx.recordDropped("expired-window");
-            ctx.emitEvent({
-              type: "late-record-dropped",
-              taskId: ctx.taskId(),
-              node: ctx.nodeName(),
-              key,
-              timestamp,
-              window: bounds,
-              streamTime: this.observedStreamTime,
-              closeTime,
-            });
+            if (listening) {
+              ctx.emitEvent({
+                type: "late-record-dropped",
+                taskId: ctx.taskId(),
+                node: ctx.nodeName(),
+                key,
+                timestamp,
+                window: { start, end },
+                streamTime: this.observedStreamTime,
+                closeTime,
+              });
+            }
           }
         }
-        this.tracker.advance(ctx, closeTime);
+        if (listening) this.tracker.advance(ctx, closeTime);
       }
 
       private maybeForwardFinalResults(record: Record<K, V>, closeTime: number, ctx: InternalProcessorContext): void {
