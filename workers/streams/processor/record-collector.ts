@@ -30,7 +30,12 @@ export interface OutgoingRecord {
   origin: string;
 }
 
-/** Where tasks send what they write; the test driver keeps it, the broker path produces it. */
+/**
+ * Where tasks send what they write; the test driver keeps it, the broker path produces it.
+ * Key and value arrays may be shared with the engine's caches (a key's serialized bytes are
+ * reused for every record with that key): read or copy them, never write into them or
+ * transfer their buffers.
+ */
 export interface RecordCollector {
   send(record: OutgoingRecord): void;
   /** Partition count of a topic, when known; StreamPartitioners need it. */

@@ -1,7 +1,9 @@
 import { KeyValue } from "../key-value";
 import type { Serde, Serializer } from "../serdes";
-import { SortedMap, bytesToId } from "./sorted-map";
+import { HashSortedMap } from "./hash-sorted-map";
+import { bytesToId } from "./sorted-map";
 import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
+import { StoreKeys } from "./store-keys";
 
 interface Entry<K, V> {
   key: K;
@@ -33,7 +35,8 @@ export type TimestampedKeyValueStore<K, V> = KeyValueStore<K, ValueAndTimestamp<
  * (for timestamped stores: 8-byte timestamp then the value), null for a delete.
  */
 export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
-  private readonly data = new SortedMap<Entry<K, V>>();
+  private readonly data = new HashSortedMap<Entry<K, V>>();
+  private readonly keys: StoreKeys<K>;
   private context: StateStoreContext | undefined;
   private open = false;
   private restoring = false;
@@ -42,7 +45,9 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
     private readonly storeName: string,
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
-  ) {}
+  ) {
+    this.keys = new StoreKeys(storeName, keySerde);
+  }
 
   name(): string {
     return this.storeName;
@@ -65,13 +70,8 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.open;
   }
 
-  private keyBytes(key: K): Uint8Array {
-    if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
-    return this.keySerde.serialize(this.storeName, key) ?? new Uint8Array(0);
-  }
-
   private id(key: K): string {
-    return bytesToId(this.keyBytes(key));
+    return this.keys.of(key).id;
   }
 
   get(key: K): V | null {
@@ -79,11 +79,17 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   put(key: K, value: V | null): void {
-    const bytes = this.keyBytes(key);
-    const id = bytesToId(bytes);
-    if (value === null || value === undefined) this.data.delete(id);
-    else this.data.set(id, { key, value });
-    this.log(bytes, key, value ?? null);
+    const k = this.keys.of(key);
+    if (value === null || value === undefined) this.data.delete(k.id);
+    else {
+      const entry = this.data.get(k.id);
+      if (entry === undefined) this.data.set(k.id, { key, value });
+      else {
+        entry.key = key;
+        entry.value = value;
+      }
+    }
+    this.log(k.bytes, key, value ?? null);
   }
 
   putIfAbsent(key: K, value: V | null): V | null {
@@ -116,12 +122,14 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
     if (!ctx || this.restoring) return;
     const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
     ctx.changelog?.logChange(this.storeName, keyBytes, value === null ? null : this.valueSerde.serialize(this.storeName, value), timestamp);
-    ctx.onUpdate?.({
-      store: this.storeName,
-      key,
-      value: value instanceof ValueAndTimestamp ? value.value() : value,
-      timestamp,
-    });
+    if (ctx.onUpdate) {
+      ctx.onUpdate({
+        store: this.storeName,
+        key,
+        value: value instanceof ValueAndTimestamp ? value.value() : value,
+        timestamp,
+      });
+    }
   }
 
   private slice(from: K | null, to: K | null): Array<KeyValue<K, V>> {
