@@ -28,4 +28,6 @@ export interface PlanContext {
   /** Query-level properties (`ksql.functions.collect_list.limit`, ...). */
   config?: Readonly<Record<string, unknown>>;
   functions?: FunctionRegistry;
+  /** False when the query never reads ROWPARTITION or ROWOFFSET: the source step then skips them. */
+  readsOffsets?: boolean;
 }

@@ -34,6 +34,8 @@ export interface JoinStep {
   source: DataSource;
   alias: string;
   right: Relation;
+  /** Whether the rest of the query reads a column; columns it never reads are not copied into joined rows. */
+  needed?: (c: ScopeColumn) => boolean;
 }
 
 const JOIN_WORD: Record<Join["type"], string> = { INNER: "[INNER] JOIN", LEFT: "LEFT [OUTER] JOIN", RIGHT: "RIGHT [OUTER] JOIN", FULL: "[FULL] OUTER JOIN" };
@@ -170,7 +172,11 @@ export function planJoin(left: Relation, step: JoinStep, ctx: PlanContext, index
   const l = aliasedSlots(left.scope);
   const r = aliasedSlots(right.scope);
   const synthetic = join.type === "FULL" || leftExpr.kind !== "ColumnRef";
-  const joiner = mergeRows(l.pairs, r.pairs);
+  const keep = step.needed ?? (() => true);
+  const joiner = mergeRows(
+    l.pairs.filter((_, i) => keep(left.scope[i]!)),
+    r.pairs.filter((_, i) => keep(right.scope[i]!)),
+  );
   const name = index === 0 ? "Join" : `Join_${index}`;
 
   let result: Relation;

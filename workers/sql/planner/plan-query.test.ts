@@ -35,6 +35,17 @@ describe("projection and filter", () => {
     ]);
   });
 
+  it("reads the pseudo columns ROWTIME, ROWPARTITION and ROWOFFSET", () => {
+    const h = new QttHarness({ t: 1 });
+    h.execute(`CREATE STREAM S (ID INT KEY, V INT) WITH (kafka_topic='t', value_format='JSON');
+      CREATE STREAM O AS SELECT ID, ROWTIME AS T, ROWPARTITION AS P, ROWOFFSET AS OFF, V FROM S;`);
+    h.input({ topic: "t", key: 1, value: { V: 10 }, timestamp: 500 }, { topic: "t", key: 2, value: { V: 20 }, timestamp: 700 });
+    expect(kv(h.output("O"))).toEqual([
+      [1, { T: 500, P: 0, OFF: 0, V: 10 }],
+      [2, { T: 700, P: 0, OFF: 1, V: 20 }],
+    ]);
+  });
+
   it("reads and writes DELIMITED", () => {
     const h = new QttHarness({ test_topic: 1 });
     h.execute(`CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='DELIMITED');

@@ -13,7 +13,7 @@ import type { StreamsBuilder } from "../../streams/streams-builder";
 import type { DataSource } from "../metastore";
 import type { Row } from "../values";
 import { needsAggregation, planAggregate } from "./aggregate";
-import { canonicalText } from "./ast-util";
+import { canonicalText, columnRefs } from "./ast-util";
 import type { PlanContext } from "./context";
 import { planJoin } from "./join";
 import { planProjection, type Projection } from "./projection";
@@ -59,6 +59,28 @@ function qualifier(scope: readonly ScopeColumn[]): (r: ColumnRef) => string | un
   };
 }
 
+/**
+ * Which source columns the query reads anywhere (SELECT, WHERE, GROUP BY, PARTITION BY,
+ * HAVING, the join criteria): joins copy only those into their rows.
+ */
+function columnsRead(query: Query): (c: ScopeColumn) => boolean {
+  const names = new Set<string>();
+  const starred = new Set<string>();
+  let all = false;
+  const exprs: Expression[] = [];
+  for (const item of query.select) {
+    if (item.kind === "AllColumns") {
+      if (item.source === undefined) all = true;
+      else starred.add(item.source);
+    } else exprs.push(item.kind === "SingleColumn" ? item.expression : item.base);
+  }
+  if (query.where) exprs.push(query.where);
+  if (query.having) exprs.push(query.having);
+  exprs.push(...(query.groupBy ?? []), ...(query.partitionBy ?? []), ...query.joins.map((j) => j.on));
+  for (const e of exprs) for (const r of columnRefs(e)) names.add(r.name);
+  return (c) => all || names.has(c.name) || (c.source !== undefined && starred.has(c.source));
+}
+
 function fromClause(builder: StreamsBuilder, query: Query, ctx: PlanContext, options: QueryOptions): Relation {
   const aliases = new Set<string>();
   const sourceFor = (name: string, alias: string | undefined, loc: { line: number; column: number }) => {
@@ -72,10 +94,11 @@ function fromClause(builder: StreamsBuilder, query: Query, ctx: PlanContext, opt
   const first = sourceFor(query.from.name, query.from.alias, query.from.loc);
   const sourceOptions = (contextName: string) => ({ contextName, ...(options.offsetReset ? { offsetReset: options.offsetReset } : {}) });
   let rel = planSource(builder, first.ds, first.alias, ctx, sourceOptions(query.joins.length > 0 ? "KafkaTopic_Left" : "KsqlTopic"));
+  const needed = columnsRead(query);
   query.joins.forEach((join, i) => {
     const next = sourceFor(join.source.name, join.source.alias, join.source.loc);
     const right = planSource(builder, next.ds, next.alias, ctx, sourceOptions(i === 0 ? "KafkaTopic_Right" : `KafkaTopic_Right_${i}`));
-    rel = planJoin(rel, { join, source: next.ds, alias: next.alias, right }, ctx, i);
+    rel = planJoin(rel, { join, source: next.ds, alias: next.alias, right, needed }, ctx, i);
   });
   return rel;
 }
@@ -128,7 +151,18 @@ function partitionBy(rel: Relation, exprs: readonly Expression[], ctx: PlanConte
   return { ...rel, stream, scope, key, keyAliases: [] };
 }
 
-export function planQuery(builder: StreamsBuilder, query: Query, ctx: PlanContext, options: QueryOptions): PlannedQuery {
+/** Whether any expression of the query names ROWPARTITION or ROWOFFSET. */
+function readsOffsets(query: Query): boolean {
+  const exprs: Expression[] = [];
+  for (const item of query.select) if (item.kind !== "AllColumns") exprs.push(item.kind === "SingleColumn" ? item.expression : item.base);
+  if (query.where) exprs.push(query.where);
+  if (query.having) exprs.push(query.having);
+  exprs.push(...(query.groupBy ?? []), ...(query.partitionBy ?? []), ...query.joins.map((j) => j.on));
+  return exprs.some((e) => columnRefs(e).some((r) => r.name === "ROWPARTITION" || r.name === "ROWOFFSET"));
+}
+
+export function planQuery(builder: StreamsBuilder, query: Query, planCtx: PlanContext, options: QueryOptions): PlannedQuery {
+  const ctx: PlanContext = { ...planCtx, readsOffsets: readsOffsets(query) };
   if (options.persistent && query.limit !== undefined) throw new KsqlException("LIMIT is only supported on transient queries: persistent queries run until terminated.", query.loc);
   let rel = fromClause(builder, query, ctx, options);
   const preScope = rel.scope;

@@ -8,7 +8,9 @@
  * LogMetricAndContinueExceptionHandler), so one bad record never stops a query.
  */
 import type { Serde } from "../../streams/serdes";
+import { readInt64BE, utf8Cached, writeInt64BE } from "../../streams/bytes";
 import { Decimal } from "../decimal";
+import { SerializationException } from "../errors";
 import { createFormat, type RowFormat } from "../format/formats";
 import type { Row } from "../values";
 import type { Column, FormatInfo } from "./schema";
@@ -37,6 +39,10 @@ export function keySerde(columns: readonly Column[], format: FormatInfo): Serde<
       serialize: () => null,
       deserialize: () => null,
     };
+  }
+  if (columns.length === 1 && format.format === "KAFKA") {
+    const fast = kafkaKeySerde(columns[0]!.type.base);
+    if (fast) return fast;
   }
   const f = rowFormat(columns, format, true);
   if (columns.length === 1) {
@@ -74,6 +80,56 @@ export function keySerde(columns: readonly Column[], format: FormatInfo): Serde<
       }
     },
   };
+}
+
+const keyDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Kafka's primitive serdes for a single key column, without going through a row: keys are
+ * serialized on every state store access, so this path matters.
+ */
+function kafkaKeySerde(base: string): Serde<unknown> | undefined {
+  const bad = (e: unknown) => new BadRecord(e, "key");
+  switch (base) {
+    case "STRING":
+      return {
+        name: "KAFKA_STRING",
+        serialize: (_t, k) => (k === null || k === undefined ? null : utf8Cached(String(k))),
+        deserialize: (_t, b) => {
+          if (b === null) return null;
+          try {
+            return keyDecoder.decode(b);
+          } catch (e) {
+            return bad(e);
+          }
+        },
+      };
+    case "INTEGER":
+    case "BIGINT":
+    case "DOUBLE": {
+      const size = base === "INTEGER" ? 4 : 8;
+      return {
+        name: `KAFKA_${base}`,
+        serialize: (_t, k) => {
+          if (k === null || k === undefined) return null;
+          const out = new Uint8Array(size);
+          if (base === "INTEGER") new DataView(out.buffer).setInt32(0, k as number);
+          else if (base === "BIGINT") writeInt64BE(out, 0, k as number);
+          else new DataView(out.buffer).setFloat64(0, k as number);
+          return out;
+        },
+        deserialize: (_t, b) => {
+          if (b === null) return null;
+          if (b.length !== size) return bad(new SerializationException(`Size of data received by ${base === "INTEGER" ? "Integer" : base === "BIGINT" ? "Long" : "Double"}Deserializer is not ${size}`));
+          if (base === "BIGINT") return readInt64BE(b, 0);
+          const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+          return base === "INTEGER" ? view.getInt32(0) : view.getFloat64(0);
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** The serde of a row's value columns; other properties of the row object are not written. */

@@ -84,6 +84,7 @@ function timestampExtractor(ds: DataSource, ctx: PlanContext): ((r: ConsumedReco
 
 /** Processor that turns a deserialized record into a row with key and pseudo columns. */
 function sourceRowProcessor(ds: DataSource, ctx: PlanContext, stream: boolean): () => Processor<unknown, unknown, unknown, unknown> {
+  const offsets = stream && ctx.readsOffsets !== false;
   const keyNames = ds.keyFromValue ? [] : ds.schema.key.map((c) => c.name);
   const windowed = ds.window !== undefined;
   return () => {
@@ -124,7 +125,7 @@ function sourceRowProcessor(ds: DataSource, ctx: PlanContext, stream: boolean): 
           for (let i = 0; i < keyNames.length; i++) row[keyNames[i]!] = parts?.[i] ?? null;
         }
         row.ROWTIME = record.timestamp();
-        if (stream) {
+        if (offsets) {
           const m = pc.recordMetadata();
           row.ROWPARTITION = m ? m.partition() : null;
           row.ROWOFFSET = m ? m.offset() : null;
