@@ -130,6 +130,48 @@ describe("SqlEngine", () => {
     ]);
   });
 
+  it("DESCRIBE EXTENDED, EXPLAIN of a statement, SHOW PROPERTIES and FUNCTIONS, SET and UNSET, IF EXISTS", async () => {
+    const { run, sql, engine } = await setup();
+    await run(`CREATE STREAM s (id BIGINT KEY, g VARCHAR) WITH (kafka_topic='s', value_format='JSON', partitions=1, timestamp='id');`);
+    const [ext] = await run("DESCRIBE EXTENDED s;");
+    expect(ext!.text).toContain("Type                 : STREAM");
+    expect(ext!.text).toContain("Timestamp field      : ID");
+    expect(ext!.text).toContain("Kafka topic          : s");
+    const [plan] = await run("EXPLAIN CREATE TABLE c AS SELECT g, COUNT(*) AS n FROM s GROUP BY g;");
+    expect(plan!.text).toContain("Sink: KSTREAM-SINK-");
+    expect(plan!.text).toContain("(topic: C)");
+    expect(engine.hasTopic("C")).toBe(false);
+    expect(sql.metastore.getSource("C")).toBeUndefined();
+    const [set] = await run("SET 'auto.offset.reset'='earliest';");
+    expect(set!.message).toBe("Successfully changed local property 'auto.offset.reset' to 'earliest'.");
+    const [props] = await run("SHOW PROPERTIES;");
+    expect(props!.table!.rows).toContainEqual(["auto.offset.reset", "SESSION", "earliest"]);
+    await run("UNSET 'auto.offset.reset';");
+    const [after] = await run("SHOW PROPERTIES;");
+    expect(after!.table!.rows).toContainEqual(["auto.offset.reset", "SERVER", "latest"]);
+    const [fns] = await run("SHOW FUNCTIONS;");
+    expect(fns!.table!.rows).toContainEqual(["COUNT", "AGGREGATE"]);
+    expect(fns!.table!.rows).toContainEqual(["UCASE", "SCALAR"]);
+    const [fn] = await run("DESCRIBE FUNCTION ucase;");
+    expect(fn!.text).toContain("Name        : UCASE");
+    const [gone] = await run("DROP STREAM IF EXISTS nothing;");
+    expect(gone!.message).toBe("Source NOTHING does not exist.");
+    const wrong = await sql.execute("DROP TABLE s;");
+    expect(wrong.error?.message).toBe("Incompatible data source type is stream, but statement was DROP table");
+  });
+
+  it("reads a windowed topic declared with WINDOW_TYPE and WINDOW_SIZE", async () => {
+    const { engine, run } = await setup();
+    await run(`CREATE STREAM clicks (user VARCHAR KEY, page VARCHAR) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);
+      CREATE TABLE per_minute AS SELECT user, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user;
+      INSERT INTO clicks (user, page, ROWTIME) VALUES ('ann', 'home', 1000);
+      CREATE STREAM counts (user VARCHAR KEY, n BIGINT) WITH (kafka_topic='PER_MINUTE', value_format='JSON', window_type='tumbling', window_size='1 minute');`);
+    const [rows] = await run("SELECT * FROM counts;");
+    expect(rows!.table!.columns.map((c) => c.name)).toEqual(["USER", "WINDOWSTART", "WINDOWEND", "N"]);
+    expect(rows!.table!.rows).toEqual([["ann", 0, 60000, 1]]);
+    expect(engine.windowedKeyFormat("PER_MINUTE")).toEqual({ type: "time", sizeMs: 60000 });
+  });
+
   it("INSERT VALUES, PRINT, pull queries on a materialized aggregation, DROP ... DELETE TOPIC", async () => {
     const { engine, run, sql } = await setup();
     await run(`CREATE STREAM clicks (user VARCHAR KEY, page VARCHAR) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);
