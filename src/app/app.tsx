@@ -3,6 +3,7 @@ import { MAIN_VIEWS, useStore, type MainView as MainViewId } from "../state/stor
 import { Inspector } from "../views/inspector/inspector";
 import { Drawer } from "../views/produce/drawer";
 import { TopicRail } from "../views/topics/topic-rail";
+import { FirstWorldHint } from "../views/first-world/first-world-hint";
 import { BrokerBanner } from "./broker-banner";
 import { Dialogs } from "./dialogs";
 import { useShortcuts } from "./shortcuts";
@@ -118,6 +119,7 @@ export function App() {
     <div className="app" data-testid="app" data-state={connection} data-theme={theme}>
       <TopBar />
       <BrokerBanner />
+      <FirstWorldHint />
       {actionError && (
         <div className="banner error" role="alert" data-testid="action-error">
           <span>{actionError}</span>

@@ -94,3 +94,25 @@ describe("stream applications through the engine API", () => {
     expect((await second.api.describeApplications())[0]!.source).toBe(SOURCE);
   });
 });
+
+describe("workspace reset with applications", () => {
+  it("a reset while the first world's application runs leaves an empty workspace", async () => {
+    const { api } = await started();
+    await until(
+      async () => (await api.describeApplications()).some((a) => a.state === "RUNNING"),
+      () => api.step(1000),
+    );
+    await api.step(3000);
+    await api.resetWorkspace();
+    expect((await api.listTopics()).filter((t) => !t.internal)).toEqual([]);
+    expect(await api.describeApplications()).toEqual([]);
+  });
+
+  it("a reset while the application is still starting does not let it start in the new workspace", async () => {
+    const { api } = await started();
+    await api.resetWorkspace();
+    await api.step(2000);
+    expect(await api.describeApplications()).toEqual([]);
+    expect((await api.listTopics()).filter((t) => !t.internal)).toEqual([]);
+  });
+});

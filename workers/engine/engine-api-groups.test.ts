@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BrokerEngineApi, type EngineUpdate, type WorkbenchGroup } from "./engine-api";
 import { MemoryStorage } from "../storage/memory-storage";
 import { WallClockDriver } from "../runtime/wall-clock-driver";
-import { FIRST_GROUP, FIRST_TOPIC } from "./first-world";
+import { FIRST_GROUP, FIRST_HINT, FIRST_HINT_NOTE, FIRST_TOPIC } from "./first-world";
 
 const WALL = Date.UTC(2025, 0, 15, 9, 30);
 // group.initial.rebalance.delay.ms is 3 s, and a member joining during the delay extends it once more.
@@ -209,8 +209,9 @@ describe("workspaces", () => {
     ]);
     // They resume from the committed offsets, not from the start.
     expect(after.partitions.map((p) => p.committed)).toEqual(before.partitions.map((p) => p.committed));
-    expect(await second.api.workspaceNotes()).toEqual({ "editor:page-views": "export default () => {}" });
+    expect(await second.api.workspaceNotes()).toEqual({ "editor:page-views": "export default () => {}", [FIRST_HINT_NOTE]: FIRST_HINT });
     await second.api.saveWorkspaceNote("editor:page-views", null);
+    await second.api.saveWorkspaceNote(FIRST_HINT_NOTE, null);
     expect(await second.api.workspaceNotes()).toEqual({});
   });
 });

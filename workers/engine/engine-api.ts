@@ -47,7 +47,7 @@ import type { RestartRequest } from "../streams/runtime/applications";
 import type { ResetReport } from "../streams/runtime/app-reset";
 import type { GeneratedRecord } from "./generators/generated-record";
 import { GeneratorRunner, TICK_MS as GENERATOR_TICK_MS, topicsOf, type GeneratorInput, type GeneratorSettings, type GeneratorStatus } from "./generators/generator-runner";
-import { FIRST_APPLICATION, FIRST_APPLICATION_SOURCE, seedFirstWorld } from "./first-world";
+import { FIRST_APPLICATION, FIRST_APPLICATION_SOURCE, FIRST_HINT, FIRST_HINT_NOTE, seedFirstWorld } from "./first-world";
 import type { OrderingSummary } from "./ordering-detector";
 import { WorkbenchConsumers, type AddConsumerInput, type AssignorChoice, type RecentRecord, type RewindTarget, type WorkbenchMember } from "./workbench-consumers";
 import { emptyManifest, MAX_NOTES_BYTES, WorkspaceFile, type SavedApplication, type WorkspaceManifest } from "./workspace-file";
@@ -448,6 +448,8 @@ export class BrokerEngineApi implements EngineApi {
   private droppedStreams = 0;
   /** Applications to start once the engine is ready (saved ones, or the first world's). */
   private applicationsToStart: SavedApplication[] = [];
+  /** Application starts and restarts under way; closing waits for them (see close()). */
+  private readonly applicationCalls = new Set<Promise<unknown>>();
   private restartPending = false;
   private dirty = false;
   private frameRequested = false;
@@ -1073,7 +1075,7 @@ export class BrokerEngineApi implements EngineApi {
     this.applicationsToStart = [];
     if (pending.length === 0) return;
     const engine = this.running?.engine;
-    void (async () => {
+    const startAll = async () => {
       for (const app of pending) {
         if (this.running?.engine !== engine) return;
         try {
@@ -1084,7 +1086,23 @@ export class BrokerEngineApi implements EngineApi {
           this.touch();
         }
       }
-    })();
+    };
+    void this.trackApplicationCall(startAll());
+  }
+
+  /**
+   * An application start creates topics and opens their files in one long step; closing
+   * the engine in the middle would leave those files open. Closing waits for these.
+   */
+  private trackApplicationCall<T>(call: Promise<T>): Promise<T> {
+    this.applicationCalls.add(call);
+    const done = () => this.applicationCalls.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  private async waitForApplicationCalls(): Promise<void> {
+    while (this.applicationCalls.size > 0) await Promise.allSettled([...this.applicationCalls]);
   }
 
   private rememberApplication(app: SavedApplication): void {
@@ -1104,7 +1122,7 @@ export class BrokerEngineApi implements EngineApi {
     const { engine } = this.ready();
     if (typeof input !== "object" || input === null || typeof input.source !== "string") throw new KafkaError("INVALID_REQUEST", "startApplication needs an applicationId and the topology's source");
     const app: SavedApplication = { applicationId: input.applicationId, source: input.source, config: input.config ?? {}, running: true };
-    const d = await engine.startApplication({ applicationId: input.applicationId, source: input.source, ...(input.config ? { config: input.config } : {}) });
+    const d = await this.trackApplicationCall(engine.startApplication({ applicationId: input.applicationId, source: input.source, ...(input.config ? { config: input.config } : {}) }));
     this.rememberApplication(app);
     this.touch();
     return this.viewOf(d);
@@ -1122,7 +1140,7 @@ export class BrokerEngineApi implements EngineApi {
   async restartApplication(req: RestartRequest): Promise<ApplicationView> {
     const { engine, manifest } = this.ready();
     const saved = manifest.applications.find((a) => a.applicationId === req.applicationId);
-    const d = await engine.restartApplication(req);
+    const d = await this.trackApplicationCall(engine.restartApplication(req));
     this.rememberApplication({
       applicationId: req.applicationId,
       source: req.source ?? saved?.source ?? "",
@@ -1329,6 +1347,8 @@ export class BrokerEngineApi implements EngineApi {
       this.applicationsToStart = saved.applications.filter((a) => a.running);
     } else if (isNew && seedIfNew) {
       if (this.options.processing) this.applicationsToStart = [{ applicationId: FIRST_APPLICATION, source: FIRST_APPLICATION_SOURCE, config: {}, running: true }];
+      // The workbench shows this line until someone dismisses it (the note is deleted).
+      this.running.manifest = { ...this.running.manifest, notes: { ...this.running.manifest.notes, [FIRST_HINT_NOTE]: FIRST_HINT } };
       try {
         await seedFirstWorld({
           createTopic: (input) => engine.broker.createTopic(input),
@@ -1388,6 +1408,9 @@ export class BrokerEngineApi implements EngineApi {
     const running = this.running;
     if (!running) return;
     this.running = undefined;
+    // A start under way finishes on the old engine (and sees it is no longer current), so
+    // the engine's close below stops that application with the rest and closes its files.
+    await this.waitForApplicationCalls();
     running.generators.dispose();
     await running.clock.dispose();
     await running.consumers.idle();

@@ -44,9 +44,11 @@ export default (builder: StreamsBuilder) => {
 };
 `;
 
+/** The workspace note holding the hint while it is shown. */
+export const FIRST_HINT_NOTE = "hint:first-world";
+
 /** One line under the top bar: what to try next. */
-export const FIRST_HINT =
-  "This is a live Kafka: clickstream records flow into 3 partitions, the dashboard group reads them, page-views counts them per 10 s window. Try: Groups → Crash consumer-2 and watch its partitions move once session.timeout.ms runs out.";
+export const FIRST_HINT = "Kafka is running: clicks → a group of 2 consumers and a windowed count. Try: crash consumer-2 and watch its partitions move.";
 
 export interface FirstWorldTarget {
   createTopic(input: { name: string; partitions: number }): Promise<unknown>;
