@@ -41,8 +41,8 @@ const api = new BrokerEngineApi({
 
 /**
  * What this worker exposes: the engine API, and `connectClient` to serve a page's `Kafka`
- * (workers/client) the client transport on a MessagePort of its own, so client requests
- * and fetched bytes never queue behind the UI's calls on one endpoint.
+ * (workers/client) the client transport on a MessagePort of its own, apart from the UI's
+ * calls.
  */
 export type BrokerWorkerApi = EngineApi & {
   connectClient(port: MessagePort): Promise<void>;
