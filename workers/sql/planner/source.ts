@@ -7,6 +7,7 @@
 import { Consumed, type ConsumedRecord } from "../../streams/consumed";
 import type { KStream } from "../../streams/kstream";
 import { Materialized } from "../../streams/materialized";
+import { Named } from "../../streams/named";
 import type { Processor, ProcessorContext } from "../../streams/processor/processor-context";
 import type { Record as StreamRecord } from "../../streams/record";
 import type { StreamsBuilder } from "../../streams/streams-builder";
@@ -192,10 +193,10 @@ export function planSource(builder: StreamsBuilder, ds: DataSource, alias: strin
     relation.stream = stream;
     return relation;
   }
-  relation.table = stream.toTable(
-    Materialized.as<unknown, unknown>(`${options.contextName}-Reduce`)
-      .withKeySerde(ds.keyFromValue ? keySerde(ds.schema.key, ds.keyFormat) : kSerde)
-      .withValueSerde(internalSerde),
-  );
+  const materialized = Materialized.as<unknown, unknown>(`${options.contextName}-Reduce`)
+    .withKeySerde(ds.keyFromValue ? keySerde(ds.schema.key, ds.keyFormat) : kSerde)
+    .withValueSerde(internalSerde);
+  // Re-keyed from the value: the table reads its rows back through `<context>-KeyFromValue-repartition`.
+  relation.table = ds.keyFromValue ? stream.toTable(Named.as(`${options.contextName}-KeyFromValue`), materialized) : stream.toTable(materialized);
   return relation;
 }
