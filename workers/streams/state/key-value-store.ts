@@ -3,11 +3,13 @@ import type { Serde, Serializer } from "../serdes";
 import { HashSortedMap } from "./hash-sorted-map";
 import { bytesToId } from "./sorted-map";
 import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
-import { StoreKeys } from "./store-keys";
+import { StoreKeys, type StoreKey } from "./store-keys";
 
 interface Entry<K, V> {
   key: K;
   value: V;
+  /** False once deleted: a key's remembered entry is then looked up again. */
+  live: boolean;
 }
 
 /** Kafka's `KeyValueStore`, read and written by processors. */
@@ -36,7 +38,7 @@ export type TimestampedKeyValueStore<K, V> = KeyValueStore<K, ValueAndTimestamp<
  */
 export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private readonly data = new HashSortedMap<Entry<K, V>>();
-  private readonly keys: StoreKeys<K>;
+  private readonly keys: StoreKeys<K, Entry<K, V>>;
   private context: StateStoreContext | undefined;
   private open = false;
   private restoring = false;
@@ -74,20 +76,33 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.keys.of(key).id;
   }
 
+  private entryOf(k: StoreKey<Entry<K, V>>): Entry<K, V> | undefined {
+    const known = k.attached;
+    if (known !== undefined && known.live) return known;
+    const entry = this.data.get(k.id);
+    k.attached = entry;
+    return entry;
+  }
+
   get(key: K): V | null {
-    return this.data.get(this.id(key))?.value ?? null;
+    return this.entryOf(this.keys.of(key))?.value ?? null;
   }
 
   put(key: K, value: V | null): void {
     const k = this.keys.of(key);
-    if (value === null || value === undefined) this.data.delete(k.id);
-    else {
-      const entry = this.data.get(k.id);
-      if (entry === undefined) this.data.set(k.id, { key, value });
-      else {
-        entry.key = key;
-        entry.value = value;
+    const entry = this.entryOf(k);
+    if (value === null || value === undefined) {
+      if (entry !== undefined) {
+        entry.live = false;
+        this.data.delete(k.id);
       }
+    } else if (entry === undefined) {
+      const added: Entry<K, V> = { key, value, live: true };
+      this.data.set(k.id, added);
+      k.attached = added;
+    } else {
+      entry.key = key;
+      entry.value = value;
     }
     this.log(k.bytes, key, value ?? null);
   }

@@ -2,10 +2,15 @@ import type { Serializer } from "../serdes";
 import { idOf } from "./sorted-map";
 
 /** A store key as the store sees it: its serialized bytes and their identity string. */
-export interface StoreKey {
+export interface StoreKey<A = unknown> {
   bytes: Uint8Array;
   /** {@link idOf} of `bytes`: equal for keys that serialize alike, ordered as the bytes. */
   id: string;
+  /**
+   * The owning store's shortcut to this key's data (saves a second hash lookup per access).
+   * The store checks that it is still current before using it.
+   */
+  attached: A | undefined;
 }
 
 /** Beyond this many remembered keys the memo starts over (bounds memory for unbounded key spaces). */
@@ -18,28 +23,41 @@ const MEMO_LIMIT = 65_536;
  * Object keys are serialized every time (a deserialized object is a new one per record).
  * The bytes are shared: whoever receives them (a changelog record) must not write into them.
  */
-export class StoreKeys<K> {
-  private memo = new Map<unknown, StoreKey>();
+export class StoreKeys<K, A = unknown> {
+  private memo = new Map<unknown, StoreKey<A>>();
+  /** The last string key asked for: an aggregate reads then writes the same key object. */
+  private lastKey: string | undefined;
+  private lastEntry: StoreKey<A> | undefined;
 
   constructor(
     private readonly storeName: string,
     private readonly serializer: Serializer<K>,
   ) {}
 
-  of(key: K): StoreKey {
+  of(key: K): StoreKey<A> {
+    if (key === this.lastKey && this.lastEntry !== undefined) return this.lastEntry;
     if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
     // -0 and 0 are one Map key but may serialize differently (a Double serde keeps the sign).
     const memoable = typeof key === "string" || (typeof key === "number" && !Object.is(key, -0));
     if (memoable) {
       const known = this.memo.get(key);
-      if (known !== undefined) return known;
+      if (known !== undefined) {
+        if (typeof key === "string") this.remember(key, known);
+        return known;
+      }
     }
     const bytes = this.serializer.serialize(this.storeName, key) ?? new Uint8Array(0);
-    const entry: StoreKey = { bytes, id: idOf(bytes) };
+    const entry: StoreKey<A> = { bytes, id: idOf(bytes), attached: undefined };
     if (memoable) {
       if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
       this.memo.set(key, entry);
+      if (typeof key === "string") this.remember(key, entry);
     }
     return entry;
+  }
+
+  private remember(key: string, entry: StoreKey<A>): void {
+    this.lastKey = key;
+    this.lastEntry = entry;
   }
 }

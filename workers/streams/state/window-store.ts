@@ -3,7 +3,7 @@ import { KeyValue } from "../key-value";
 import type { Serde } from "../serdes";
 import { TimeWindow, Windowed, type Window } from "../windowed";
 import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
-import { StoreKeys } from "./store-keys";
+import { StoreKeys, type StoreKey } from "./store-keys";
 
 /** `fetch(key, from, to)` results: window start -> value. */
 export type WindowStoreIterator<V> = KeyValueIterator<number, V>;
@@ -31,8 +31,10 @@ interface Slot<K, V> {
   /** The serialized key's identity ({@link StoreKey.id}). */
   id: string;
   start: number;
-  /** Several values only when duplicates are retained (stream-stream join buffers). */
-  values: V[];
+  /** The latest value. */
+  value: V;
+  /** Every value in arrival order, only when duplicates are retained (stream-stream join buffers). */
+  values: V[] | undefined;
 }
 
 function byId(a: Slot<unknown, unknown>, b: Slot<unknown, unknown>): number {
@@ -94,7 +96,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private readonly segments = new Map<number, Segment<K, V>>();
   /** Each key's slots by ascending start, for fetch(key, from, to). */
   private readonly byKey = new Map<string, Array<Slot<K, V>>>();
-  private readonly keys: StoreKeys<K>;
+  /** Each key remembers its slot list (`byKey`); a list found empty was dropped and is looked up again. */
+  private readonly keys: StoreKeys<K, Array<Slot<K, V>>>;
   private observedStreamTime = -1;
   private seqnum = 0;
   private context: StateStoreContext | undefined;
@@ -181,15 +184,42 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return segment;
   }
 
-  private addSlot(slot: Slot<K, V>): void {
+  /** The key's slots by start, or undefined when it has none. */
+  private slotsOf(k: StoreKey<Array<Slot<K, V>>>): Array<Slot<K, V>> | undefined {
+    const known = k.attached;
+    if (known !== undefined && known.length > 0) return known;
+    const list = this.byKey.get(k.id);
+    k.attached = list;
+    return list;
+  }
+
+  private slotAt(list: ReadonlyArray<Slot<K, V>>, start: number): Slot<K, V> | undefined {
+    if (list.length <= 8) {
+      // Short lists: the newest windows are the ones records touch.
+      for (let i = list.length - 1; i >= 0; i--) {
+        const slot = list[i]!;
+        if (slot.start === start) return slot;
+        if (slot.start < start) return undefined;
+      }
+      return undefined;
+    }
+    const slot = list[lowerBoundByStart(list, start)];
+    return slot !== undefined && slot.start === start ? slot : undefined;
+  }
+
+  private addSlot(k: StoreKey<Array<Slot<K, V>>>, slot: Slot<K, V>): void {
     this.segmentFor(slot.start).add(slot);
-    const list = this.byKey.get(slot.id);
-    if (list === undefined) this.byKey.set(slot.id, [slot]);
-    else if (list[list.length - 1]!.start < slot.start) list.push(slot);
+    const list = this.slotsOf(k);
+    if (list === undefined) {
+      const created = [slot];
+      this.byKey.set(slot.id, created);
+      k.attached = created;
+    } else if (list[list.length - 1]!.start < slot.start) list.push(slot);
     else list.splice(lowerBoundByStart(list, slot.start), 0, slot);
   }
 
-  private removeSlot(segment: Segment<K, V>, slot: Slot<K, V>): void {
+  private removeSlot(slot: Slot<K, V>): void {
+    const segment = this.segments.get(slot.start)!;
     segment.remove(slot.id);
     if (segment.slots.size === 0) {
       this.segments.delete(segment.start);
@@ -206,18 +236,19 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     if (windowStartTimestamp <= this.observedStreamTime - this.options.retentionMs) return;
     if (windowStartTimestamp < 0) throw new RangeError(`store times are never negative, got ${windowStartTimestamp}`);
     const k = this.keys.of(key);
-    const segment = this.segments.get(windowStartTimestamp);
-    const existing = segment?.slots.get(k.id);
+    const list = this.slotsOf(k);
+    const existing = list === undefined ? undefined : this.slotAt(list, windowStartTimestamp);
     if (value === null || value === undefined) {
       if (this.options.retainDuplicates) return;
-      if (existing) this.removeSlot(segment!, existing);
-    } else if (existing && this.options.retainDuplicates) {
+      if (existing) this.removeSlot(existing);
+    } else if (existing && existing.values !== undefined) {
       existing.values.push(value);
+      existing.value = value;
     } else if (existing) {
       existing.key = key;
-      existing.values[0] = value;
+      existing.value = value;
     } else {
-      this.addSlot({ key, id: k.id, start: windowStartTimestamp, values: [value] });
+      this.addSlot(k, { key, id: k.id, start: windowStartTimestamp, value, values: this.options.retainDuplicates ? [value] : undefined });
     }
     this.log(k.bytes, key, value ?? null, windowStartTimestamp);
   }
@@ -275,9 +306,9 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   fetch(key: K, timeFrom: number, timeTo?: number): V | null | WindowStoreIterator<V> {
     if (timeTo === undefined) {
       if (timeFrom < this.minLiveTime()) return null;
-      const id = this.keys.of(key).id;
-      const slot = this.segments.get(timeFrom)?.slots.get(id);
-      return slot ? slot.values[slot.values.length - 1]! : null;
+      const list = this.slotsOf(this.keys.of(key));
+      const slot = list === undefined ? undefined : this.slotAt(list, timeFrom);
+      return slot ? slot.value : null;
     }
     return new KeyValueIterator(this.fetchList(key, timeFrom, timeTo));
   }
@@ -285,13 +316,14 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private fetchList(key: K, timeFrom: number, timeTo: number): Array<KeyValue<number, V>> {
     const from = Math.max(timeFrom, this.minLiveTime());
     if (timeTo < from) return [];
-    const list = this.byKey.get(this.keys.of(key).id);
+    const list = this.slotsOf(this.keys.of(key));
     if (!list) return [];
     const out: Array<KeyValue<number, V>> = [];
     for (let i = lowerBoundByStart(list, from); i < list.length; i++) {
       const slot = list[i]!;
       if (slot.start > timeTo) break;
-      for (const v of slot.values) out.push(new KeyValue(slot.start, v));
+      if (slot.values === undefined) out.push(new KeyValue(slot.start, slot.value));
+      else for (const v of slot.values) out.push(new KeyValue(slot.start, v));
     }
     return out;
   }
@@ -314,7 +346,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     }
     for (let i = lo; i < starts.length && starts[i]! <= timeTo; i++) {
       for (const slot of this.segments.get(starts[i]!)!.ordered()) {
-        for (const v of slot.values) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), v));
+        if (slot.values === undefined) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), slot.value));
+        else for (const v of slot.values) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), v));
       }
     }
     return out;
