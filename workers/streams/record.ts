@@ -9,7 +9,8 @@ export class Headers {
   private readonly list: RecordHeader[];
 
   constructor(headers: Iterable<RecordHeader> = []) {
-    this.list = [...headers];
+    // A copy either way; slicing an array skips the iterator protocol (every record makes one).
+    this.list = Array.isArray(headers) ? (headers as RecordHeader[]).slice() : [...headers];
   }
 
   add(key: string, value: Uint8Array | string | null): this {
@@ -32,7 +33,7 @@ export class Headers {
   }
 
   toArray(): RecordHeader[] {
-    return [...this.list];
+    return this.list.slice();
   }
 
   get size(): number {
