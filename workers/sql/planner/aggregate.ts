@@ -32,7 +32,7 @@ import type { Row } from "../values";
 import { aggregateCalls, canonicalText, mapExpression, walk } from "./ast-util";
 import type { PlanContext } from "./context";
 import type { KeyColumn, Relation } from "./relation";
-import { internalSerde, keySerde } from "./serdes";
+import { aggregateStateSerde, internalSerde, keySerde } from "./serdes";
 import type { WindowInfo } from "./schema";
 
 /** ksqlDB's default grace for windows without GRACE PERIOD: 24 hours minus the window size. */
@@ -161,7 +161,7 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
     key.map((k) => ({ name: k.name, type: k.type })),
     rel.keyFormat,
   );
-  const materialized = () => Materialized.as<unknown, unknown>(AGGREGATE_STORE).withKeySerde(groupKeySerde).withValueSerde(internalSerde);
+  const materialized = () => Materialized.as<unknown, unknown>(AGGREGATE_STORE).withKeySerde(groupKeySerde).withValueSerde(aggregateStateSerde);
 
   let aggregated: KTable<unknown, unknown>;
   let window: WindowInfo | undefined;
@@ -250,7 +250,6 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
     for (let i = 0; i < mapFns.length; i++) row[AGG_SLOT(i)] = mapFns[i]!.map(s[i]);
     return row;
   };
-  const post = aggregated.mapValues((k: unknown, state: unknown): unknown => postRow(k, state), Named.as("Aggregate-Aggregate-ToOutputSchema"));
 
   const postScope: ScopeColumn[] = [
     ...key.map((k, i) => ({ name: k.name, type: k.type, slot: KEY_SLOT(i) })),
@@ -271,7 +270,9 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
   };
   const relation: Relation = {
     kind: "table",
-    table: post,
+    // Values are the aggregates' states; `postRow` reads them as rows (see Relation.rowOf).
+    table: aggregated,
+    rowOf: postRow,
     scope: postScope,
     key,
     keyAliases: [],

@@ -188,7 +188,13 @@ export function planQuery(builder: StreamsBuilder, query: Query, planCtx: PlanCo
       const pred = compilePredicate(query.having, { ...compile, clause: "HAVING" });
       const evalCtx = ctx.evalContext;
       aggregate.having = (row) => pred(row, evalCtx);
-      rel = { ...rel, table: rel.table!.filter((_k, v) => pred(v as Row, evalCtx), Named.as("Aggregate-HavingFilter")) };
+      // HAVING needs the rows themselves: as ksqlDB, a step that makes them, then the filter
+      // (a KTable filter: a row that stops passing becomes a tombstone, one that never
+      // passed emits nothing).
+      const rowOf = rel.rowOf!;
+      const rows = rel.table!.mapValues((k: unknown, state: unknown): unknown => rowOf(k, state), Named.as("Aggregate-Aggregate-ToOutputSchema"));
+      const { rowOf: _made, ...rest } = rel;
+      rel = { ...rest, table: rows.filter((_k, v) => pred(v as Row, evalCtx), Named.as("Aggregate-HavingFilter")) };
     }
   }
   const aliases = rel.sources.map((s) => s.alias);
@@ -234,14 +240,28 @@ export function planQuery(builder: StreamsBuilder, query: Query, planCtx: PlanCo
     sources: rel.sources.map((s) => s.source),
     sinkStream() {
       const valueRow = projection.valueRow;
-      const map = (_k: unknown, v: unknown): unknown => (v === null ? null : valueRow(v as Row, evalCtx));
-      if (final.stream) return final.stream.mapValues(map, Named.as(projectName));
-      return final.table!.mapValues(map, Named.as(projectName)).toStream();
+      const rowOf = final.rowOf;
+      const map = rowOf
+        ? (k: unknown, v: unknown): unknown => {
+            const row = v === null ? null : rowOf(k, v);
+            return row === null ? null : valueRow(row, evalCtx);
+          }
+        : (_k: unknown, v: unknown): unknown => (v === null ? null : valueRow(v as Row, evalCtx));
+      // A table's projection runs on its changelog stream: the same records as a table
+      // step would give, without the table machinery per update.
+      return (final.stream ?? final.table!.toStream()).mapValues(map, Named.as(projectName));
     },
     resultStream() {
       const fullRow = projection.fullRow;
+      const rowOf = final.rowOf;
       const stream = final.stream ?? final.table!.toStream();
-      return stream.filter((_k, v) => v !== null).mapValues((v: unknown): unknown => fullRow(v as Row, evalCtx), Named.as(projectName));
+      const map = rowOf
+        ? (k: unknown, v: unknown): unknown => {
+            const row = rowOf(k, v);
+            return row === null ? null : fullRow(row, evalCtx);
+          }
+        : (_k: unknown, v: unknown): unknown => fullRow(v as Row, evalCtx);
+      return stream.filter((_k, v) => v !== null).mapValues(map, Named.as(projectName));
     },
   };
 }

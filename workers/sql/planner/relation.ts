@@ -13,6 +13,7 @@ import type { KTable } from "../../streams/ktable";
 import type { ScopeColumn } from "../expressions/evaluate";
 import type { DataSource } from "../metastore";
 import type { SqlType } from "../types";
+import type { Row } from "../values";
 import type { FormatInfo, WindowInfo } from "./schema";
 
 export interface KeyColumn {
@@ -45,6 +46,11 @@ export interface Relation {
   valueFormat: FormatInfo;
   /** Sources read, by alias. */
   sources: { alias: string; source: DataSource }[];
+  /**
+   * Set when the values are not rows yet (an aggregation's states): how to read one as a
+   * row. The projection applies it in the same step, saving a table hop per update.
+   */
+  rowOf?: (key: unknown, value: unknown) => Row | null;
 }
 
 export function streamOf(r: Relation): KStream<unknown, unknown> {

@@ -207,6 +207,39 @@ function untag(v: unknown): unknown {
   return o;
 }
 
+const STATE_NUMBERS = 1;
+
+/**
+ * Aggregate states (one entry per aggregate call) in a store's changelog. States that are
+ * all numbers (COUNT, SUM of numbers) are written as 8-byte doubles after a tag byte, the
+ * rest as tagged JSON; state stores write their changelog on every update, so this is on
+ * the hot path of every aggregation.
+ */
+export const aggregateStateSerde: Serde<unknown> = {
+  name: "KsqlAggregateState",
+  serialize: (topic, v) => {
+    if (Array.isArray(v) && v.every((x) => typeof x === "number")) {
+      const out = new Uint8Array(1 + 8 * v.length);
+      out[0] = STATE_NUMBERS;
+      const view = new DataView(out.buffer);
+      v.forEach((x, i) => view.setFloat64(1 + 8 * i, x as number));
+      return out;
+    }
+    return internalSerde.serialize(topic, v);
+  },
+  deserialize: (topic, bytes) => {
+    if (bytes === null) return null;
+    if (bytes[0] === STATE_NUMBERS) {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const n = (bytes.length - 1) / 8;
+      const out = new Array<number>(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat64(1 + 8 * i);
+      return out;
+    }
+    return internalSerde.deserialize(topic, bytes);
+  },
+};
+
 /**
  * JSON for rows and aggregate states in a query's own topics; DECIMAL, BYTES, MAP and set
  * values are tagged so that a restored state store reads back exactly what was written.
