@@ -337,6 +337,72 @@ describe("joins", () => {
     ]);
   });
 
+  it("stream-stream RIGHT join emits unmatched right records at once", () => {
+    const h = new QttHarness({ left_topic: 1, right_topic: 1 });
+    h.execute(`CREATE STREAM TEST (id BIGINT KEY, name VARCHAR, value BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');
+      CREATE STREAM TEST_STREAM (id BIGINT KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON');
+      CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;`);
+    streamStreamInputs(h);
+    expect(kvt(h.output("OUTPUT"))).toEqual([
+      [0, { NAME: "zero", VALUE: 0, F1: "blah", F2: 50 }, 10000],
+      [0, { NAME: "foo", VALUE: 100, F1: "blah", F2: 50 }, 13000],
+      [0, { NAME: "foo", VALUE: 100, F1: "a", F2: 10 }, 15000],
+      [100, { NAME: null, VALUE: null, F1: "newblah", F2: 150 }, 16000],
+    ]);
+  });
+
+  it("stream-stream FULL OUTER join keyed by ROWKEY, SELECT * with both sides' columns", () => {
+    const h = new QttHarness({ left_topic: 1, right_topic: 1 });
+    h.execute(`CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');
+      CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');
+      CREATE STREAM OUTPUT as SELECT * FROM test t FULL OUTER join TEST_STREAM tt WITHIN 11 seconds on t.id = tt.id;`);
+    h.input(
+      { topic: "left_topic", key: 0, value: { NAME: "zero", VALUE: 0 }, timestamp: 0 },
+      { topic: "right_topic", key: 0, value: { F1: "blah", F2: 50 }, timestamp: 10000 },
+      { topic: "left_topic", key: 10, value: { NAME: "100", VALUE: 5 }, timestamp: 11000 },
+      { topic: "left_topic", key: 0, value: { NAME: "foo", VALUE: 100 }, timestamp: 13000 },
+      { topic: "right_topic", key: 0, value: { F1: "a", F2: 10 }, timestamp: 15000 },
+      { topic: "left_topic", key: 0, value: { NAME: "bar", VALUE: 99 }, timestamp: 30000 },
+      { topic: "left_topic", key: 90, value: { NAME: "ninety", VALUE: 90 }, timestamp: 17000 },
+      { topic: "right_topic", key: 100, value: { F1: "newblah", F2: 150 }, timestamp: 20000 },
+    );
+    const none = { TT_ID: null, TT_F1: null, TT_F2: null };
+    expect(kvt(h.output("OUTPUT"))).toEqual([
+      [0, { T_ID: 0, T_NAME: "zero", T_VALUE: 0, ...none }, 0],
+      [0, { T_ID: 0, T_NAME: "zero", T_VALUE: 0, TT_ID: 0, TT_F1: "blah", TT_F2: 50 }, 10000],
+      [10, { T_ID: 10, T_NAME: "100", T_VALUE: 5, ...none }, 11000],
+      [0, { T_ID: 0, T_NAME: "foo", T_VALUE: 100, TT_ID: 0, TT_F1: "blah", TT_F2: 50 }, 13000],
+      [0, { T_ID: 0, T_NAME: "foo", T_VALUE: 100, TT_ID: 0, TT_F1: "a", TT_F2: 10 }, 15000],
+      [0, { T_ID: 0, T_NAME: "bar", T_VALUE: 99, ...none }, 30000],
+      [90, { T_ID: 90, T_NAME: "ninety", T_VALUE: 90, ...none }, 17000],
+      [100, { T_ID: null, T_NAME: null, T_VALUE: null, TT_ID: 100, TT_F1: "newblah", TT_F2: 150 }, 20000],
+    ]);
+  });
+
+  it("table-table RIGHT join", () => {
+    const h = new QttHarness({ left_topic: 1, right_topic: 1 });
+    h.execute(`CREATE TABLE TEST (id BIGINT PRIMARY KEY, name VARCHAR, value BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');
+      CREATE TABLE TEST_TABLE (id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON');
+      CREATE TABLE OUTPUT AS SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN test_table tt ON t.id = tt.id;`);
+    h.input(
+      { topic: "left_topic", key: 0, value: { NAME: "zero", VALUE: 0 }, timestamp: 0 },
+      { topic: "right_topic", key: 0, value: { F1: "blah", F2: 50 }, timestamp: 10000 },
+      { topic: "left_topic", key: 10, value: { NAME: "100", VALUE: 5 }, timestamp: 11000 },
+      { topic: "left_topic", key: 0, value: { NAME: "foo", VALUE: 100 }, timestamp: 13000 },
+      { topic: "right_topic", key: 0, value: { F1: "a", F2: 10 }, timestamp: 15000 },
+      { topic: "left_topic", key: 0, value: { NAME: "bar", VALUE: 99 }, timestamp: 16000 },
+      { topic: "left_topic", key: 90, value: { NAME: "ninety", VALUE: 90 }, timestamp: 17000 },
+      { topic: "right_topic", key: 7, value: { F1: "b", F2: 20 }, timestamp: 18000 },
+    );
+    expect(kvt(h.output("OUTPUT"))).toEqual([
+      [0, { NAME: "zero", VALUE: 0, F1: "blah", F2: 50 }, 10000],
+      [0, { NAME: "foo", VALUE: 100, F1: "blah", F2: 50 }, 13000],
+      [0, { NAME: "foo", VALUE: 100, F1: "a", F2: 10 }, 15000],
+      [0, { NAME: "bar", VALUE: 99, F1: "a", F2: 10 }, 16000],
+      [7, { NAME: null, VALUE: null, F1: "b", F2: 20 }, 18000],
+    ]);
+  });
+
   it("SELECT * of a join prefixes every column with its source", () => {
     const h = new QttHarness({ LEFT: 1, RIGHT: 1 });
     h.execute(`CREATE STREAM L (A INT KEY, B INT, C INT) WITH (kafka_topic='LEFT', value_format='JSON');
