@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WallClockDriver } from "./wall-clock-driver";
+import { MAX_CATCH_UP_MS, WallClockDriver } from "./wall-clock-driver";
 
 /** A hand-driven wall: timers fire only when the test moves wall time. */
 class FakeWall {
@@ -138,6 +138,21 @@ describe("WallClockDriver", () => {
     expect(engine.maxActive).toBe(1);
     expect(engine.advances).toEqual([16, 208]);
     expect(engine.now).toBe(224);
+  });
+
+  it("an overloaded engine falls behind the wall rather than catching up in ever longer advances", async () => {
+    const wall = new FakeWall();
+    const engine = fakeEngine(0);
+    let release!: () => void;
+    engine.hold = new Promise<void>((r) => (release = r));
+    driver(wall, engine, { speed: 10 });
+    await wall.pass(16);
+    await wall.pass(5000); // the engine hangs for five wall seconds
+    engine.hold = undefined;
+    release();
+    await flushPromises();
+    await wall.pass(16);
+    expect(engine.advances).toEqual([160, MAX_CATCH_UP_MS * 10]);
   });
 
   it("a step while an advance is running waits for it", async () => {

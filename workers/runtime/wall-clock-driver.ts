@@ -15,6 +15,12 @@ import { KafkaError } from "../protocol/errors";
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 100;
 export const TICK_MS = 16;
+/**
+ * The most wall time one advance may catch up on. When the engine cannot keep pace (a
+ * generator at 20,000 records/s on a busy machine), virtual time falls behind the wall
+ * instead of piling into ever longer advances, so pause and step answer at once.
+ */
+export const MAX_CATCH_UP_MS = 250;
 
 export interface ClockState {
   /** Virtual time now, ms since the epoch. */
@@ -151,6 +157,7 @@ export class WallClockDriver {
   private accrue(): void {
     const wall = this.wallNow();
     this.owed += Math.max(0, wall - this.lastWall) * this.currentSpeed;
+    this.owed = Math.min(this.owed, MAX_CATCH_UP_MS * this.currentSpeed);
     this.lastWall = wall;
   }
 
