@@ -35,6 +35,8 @@ interface Slot<K, V> {
   value: V;
   /** Every value in arrival order, only when duplicates are retained (stream-stream join buffers). */
   values: V[] | undefined;
+  /** False once removed or expired: a key's remembered slot is then looked up again. */
+  live: boolean;
 }
 
 function byId(a: Slot<unknown, unknown>, b: Slot<unknown, unknown>): number {
@@ -96,8 +98,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private readonly segments = new Map<number, Segment<K, V>>();
   /** Each key's slots by ascending start, for fetch(key, from, to). */
   private readonly byKey = new Map<string, Array<Slot<K, V>>>();
-  /** Each key remembers its slot list (`byKey`); a list found empty was dropped and is looked up again. */
-  private readonly keys: StoreKeys<K, Array<Slot<K, V>>>;
+  /** Each key remembers the slot it last used: records of a key mostly land in the same window. */
+  private readonly keys: StoreKeys<K, Slot<K, V>>;
   private observedStreamTime = -1;
   private seqnum = 0;
   private context: StateStoreContext | undefined;
@@ -155,6 +157,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       const segment = this.segments.get(start)!;
       this.segments.delete(start);
       for (const slot of segment.slots.values()) {
+        slot.live = false;
         // The oldest start of all is also the oldest of each key in it.
         const list = this.byKey.get(slot.id)!;
         if (list[0] === slot) list.shift();
@@ -184,13 +187,14 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return segment;
   }
 
-  /** The key's slots by start, or undefined when it has none. */
-  private slotsOf(k: StoreKey<Array<Slot<K, V>>>): Array<Slot<K, V>> | undefined {
+  /** The key's slot for this window start, if any. */
+  private find(k: StoreKey<Slot<K, V>>, start: number): Slot<K, V> | undefined {
     const known = k.attached;
-    if (known !== undefined && known.length > 0) return known;
+    if (known !== undefined && known.start === start && known.live) return known;
     const list = this.byKey.get(k.id);
-    k.attached = list;
-    return list;
+    const slot = list === undefined ? undefined : this.slotAt(list, start);
+    if (slot !== undefined) k.attached = slot;
+    return slot;
   }
 
   private slotAt(list: ReadonlyArray<Slot<K, V>>, start: number): Slot<K, V> | undefined {
@@ -207,18 +211,17 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return slot !== undefined && slot.start === start ? slot : undefined;
   }
 
-  private addSlot(k: StoreKey<Array<Slot<K, V>>>, slot: Slot<K, V>): void {
+  private addSlot(k: StoreKey<Slot<K, V>>, slot: Slot<K, V>): void {
     this.segmentFor(slot.start).add(slot);
-    const list = this.slotsOf(k);
-    if (list === undefined) {
-      const created = [slot];
-      this.byKey.set(slot.id, created);
-      k.attached = created;
-    } else if (list[list.length - 1]!.start < slot.start) list.push(slot);
+    const list = this.byKey.get(slot.id);
+    if (list === undefined) this.byKey.set(slot.id, [slot]);
+    else if (list[list.length - 1]!.start < slot.start) list.push(slot);
     else list.splice(lowerBoundByStart(list, slot.start), 0, slot);
+    k.attached = slot;
   }
 
   private removeSlot(slot: Slot<K, V>): void {
+    slot.live = false;
     const segment = this.segments.get(slot.start)!;
     segment.remove(slot.id);
     if (segment.slots.size === 0) {
@@ -236,8 +239,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     if (windowStartTimestamp <= this.observedStreamTime - this.options.retentionMs) return;
     if (windowStartTimestamp < 0) throw new RangeError(`store times are never negative, got ${windowStartTimestamp}`);
     const k = this.keys.of(key);
-    const list = this.slotsOf(k);
-    const existing = list === undefined ? undefined : this.slotAt(list, windowStartTimestamp);
+    const existing = this.find(k, windowStartTimestamp);
     if (value === null || value === undefined) {
       if (this.options.retainDuplicates) return;
       if (existing) this.removeSlot(existing);
@@ -248,7 +250,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       existing.key = key;
       existing.value = value;
     } else {
-      this.addSlot(k, { key, id: k.id, start: windowStartTimestamp, value, values: this.options.retainDuplicates ? [value] : undefined });
+      this.addSlot(k, { key, id: k.id, start: windowStartTimestamp, value, values: this.options.retainDuplicates ? [value] : undefined, live: true });
     }
     this.log(k.bytes, key, value ?? null, windowStartTimestamp);
   }
@@ -275,8 +277,11 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     const seq = this.options.retainDuplicates ? this.seqnum++ : 0;
     const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
     if (ctx.changelog) {
-      const logKey = new Uint8Array(keyBytes.length + 12);
-      logKey.set(keyBytes, 0);
+      const n = keyBytes.length;
+      const logKey = new Uint8Array(n + 12);
+      // A loop beats TypedArray#set's call overhead for the short keys stores mostly hold.
+      if (n <= 64) for (let i = 0; i < n; i++) logKey[i] = keyBytes[i]!;
+      else logKey.set(keyBytes, 0);
       writeInt64BE(logKey, keyBytes.length, start);
       const pos = keyBytes.length + 8;
       logKey[pos] = (seq >>> 24) & 0xff;
@@ -306,8 +311,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   fetch(key: K, timeFrom: number, timeTo?: number): V | null | WindowStoreIterator<V> {
     if (timeTo === undefined) {
       if (timeFrom < this.minLiveTime()) return null;
-      const list = this.slotsOf(this.keys.of(key));
-      const slot = list === undefined ? undefined : this.slotAt(list, timeFrom);
+      const slot = this.find(this.keys.of(key), timeFrom);
       return slot ? slot.value : null;
     }
     return new KeyValueIterator(this.fetchList(key, timeFrom, timeTo));
@@ -316,7 +320,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private fetchList(key: K, timeFrom: number, timeTo: number): Array<KeyValue<number, V>> {
     const from = Math.max(timeFrom, this.minLiveTime());
     if (timeTo < from) return [];
-    const list = this.slotsOf(this.keys.of(key));
+    const list = this.byKey.get(this.keys.of(key).id);
     if (!list) return [];
     const out: Array<KeyValue<number, V>> = [];
     for (let i = lowerBoundByStart(list, from); i < list.length; i++) {
