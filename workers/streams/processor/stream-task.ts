@@ -101,6 +101,8 @@ export class StreamTask {
   readonly id: string;
   private readonly nodes = new Map<string, RuntimeNode>();
   private readonly sourceByTopic = new Map<string, RuntimeNode>();
+  private lastTopic: string | undefined;
+  private lastSource: RuntimeNode | undefined;
   private readonly stores = new Map<string, StateStore>();
   private readonly partitionTimes = new Map<string, number>();
   private streamTimeMs = -1;
@@ -232,7 +234,13 @@ export class StreamTask {
   process(input: InputRecord): void {
     if (this.closed) throw new StreamsException(`task ${this.id} is closed`);
     if (!this.initialized) this.init();
-    const source = this.sourceByTopic.get(input.topic);
+    // Records come in runs from one topic: the previous answer usually holds.
+    let source = this.lastSource;
+    if (input.topic !== this.lastTopic) {
+      source = this.sourceByTopic.get(input.topic);
+      this.lastTopic = input.topic;
+      this.lastSource = source;
+    }
     if (!source || source.def.kind !== "source") throw new StreamsException(`task ${this.id} does not read topic ${input.topic}`);
     const def = source.def;
     const headers = input.headers === undefined || input.headers.length === 0 ? new Headers() : new Headers(input.headers);
