@@ -92,6 +92,19 @@ export function decodeJsonOrString(data: Uint8Array): unknown {
   return text;
 }
 
+/** The serdes `Serdes.Long()` made: their 8 bytes can be written straight into a larger record. */
+const longSerdes = new WeakSet<object>();
+
+/** Whether `serde` is one of `Serdes.Long()`'s, whose bytes {@link writeLongValue} writes in place. */
+export function isLongSerde(serde: Serializer<never>): boolean {
+  return longSerdes.has(serde);
+}
+
+/** What `Serdes.Long()` serializes, written at `pos` (8 bytes), with the same check on the value. */
+export function writeLongValue(out: Uint8Array, pos: number, n: unknown): void {
+  writeInt64BE(out, pos, checkInteger("Long", n, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+}
+
 export const Serdes = {
   /** Kafka's StringSerde: UTF-8. */
   String(): Serde<string> {
@@ -103,12 +116,11 @@ export const Serdes = {
   },
   /** Kafka's LongSerde: 8 bytes, big-endian two's complement (exact within ±2^53). */
   Long(): Serde<number> {
-    return serde<number>(
+    const long = serde<number>(
       "Long",
       (n) => {
-        const v = checkInteger("Long", n, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
         const out = new Uint8Array(8);
-        writeInt64BE(out, 0, v);
+        writeLongValue(out, 0, n);
         return out;
       },
       (b) => {
@@ -116,6 +128,8 @@ export const Serdes = {
         return readInt64BE(b, 0);
       },
     );
+    longSerdes.add(long);
+    return long;
   },
   Integer(): Serde<number> {
     return serde<number>(

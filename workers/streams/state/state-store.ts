@@ -1,6 +1,6 @@
 import { readInt64BE, writeInt64BE } from "../bytes";
 import { KeyValue } from "../key-value";
-import type { Serde } from "../serdes";
+import { isLongSerde, writeLongValue, type Serde } from "../serdes";
 
 /**
  * Where a store writes its changes so they can be restored: the broker path sends each
@@ -94,10 +94,18 @@ export class ValueAndTimestamp<V> {
 
 /** A value serde for timestamped stores: 8-byte big-endian timestamp, then the value bytes. */
 export function valueAndTimestampSerde<V>(inner: Serde<V>): Serde<ValueAndTimestamp<V>> {
+  // Counts are Longs: their 16 bytes are written at once instead of through a second array.
+  const long = isLongSerde(inner);
   return {
     name: `ValueAndTimestamp<${inner.name}>`,
     serialize(topic, data) {
       if (data === null) return null;
+      if (long) {
+        const out = new Uint8Array(16);
+        writeInt64BE(out, 0, data.timestamp());
+        writeLongValue(out, 8, data.value());
+        return out;
+      }
       const valueBytes = inner.serialize(topic, data.value()) ?? new Uint8Array(0);
       const out = new Uint8Array(8 + valueBytes.length);
       writeInt64BE(out, 0, data.timestamp());
