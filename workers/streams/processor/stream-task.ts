@@ -503,7 +503,7 @@ export class StreamTask {
     const saved = this.context;
     this.context = { topic: null, partition: -1, offset: -1, timestamp, headers: new Headers() };
     try {
-      this.emit({ type: "punctuation", taskId: this.id, node: s.node.def.name, punctuationType: type, timestamp });
+      if (this.options.listener) this.emit({ type: "punctuation", taskId: this.id, node: s.node.def.name, punctuationType: type, timestamp });
       this.withNode(s.node, () => s.punctuator(timestamp));
     } finally {
       this.context = saved;

@@ -90,16 +90,18 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
         const mergedBounds = { start, end };
         if (end < closeTime) {
           ctx.recordDropped("expired-window");
-          ctx.emitEvent({
-            type: "late-record-dropped",
-            taskId: ctx.taskId(),
-            node: ctx.nodeName(),
-            key,
-            timestamp,
-            window: mergedBounds,
-            streamTime: this.observedStreamTime,
-            closeTime,
-          });
+          if (ctx.hasListener()) {
+            ctx.emitEvent({
+              type: "late-record-dropped",
+              taskId: ctx.taskId(),
+              node: ctx.nodeName(),
+              key,
+              timestamp,
+              window: mergedBounds,
+              streamTime: this.observedStreamTime,
+              closeTime,
+            });
+          }
         } else {
           if (start !== timestamp || end !== timestamp) {
             for (const session of merged) {
@@ -108,7 +110,7 @@ export class KStreamSessionWindowAggregateSupplier<K, V, VA> implements KTableSu
               const w = session.key.window();
               this.tracker.update(ctx, key, { start: w.start(), end: w.end() }, null);
             }
-            if (merged.length > 1 || (merged.length === 1 && !sameBounds(merged[0]!.key, mergedBounds))) {
+            if (ctx.hasListener() && (merged.length > 1 || (merged.length === 1 && !sameBounds(merged[0]!.key, mergedBounds)))) {
               ctx.emitEvent({
                 type: "session-merged",
                 taskId: ctx.taskId(),

@@ -91,6 +91,7 @@ export class KStreamSlidingWindowAggregateSupplier<K, V, VA> implements KTableSu
 
       private late(ctx: InternalProcessorContext, key: K, timestamp: number, window: { start: number; end: number }, closeTime: number): void {
         ctx.recordDropped("expired-window");
+        if (!ctx.hasListener()) return;
         ctx.emitEvent({
           type: "late-record-dropped",
           taskId: ctx.taskId(),

@@ -119,7 +119,9 @@ export class KTableSuppressSupplier<K, V> implements KTableSupplier<K, V> {
         const saved = ctx.recordContext();
         ctx.setRecordContext(r.context);
         try {
-          ctx.emitEvent({ type: "suppress-emitted", taskId: ctx.taskId(), node: ctx.nodeName(), key: r.key, value: r.change.newValue, timestamp: r.context.timestamp });
+          if (ctx.hasListener()) {
+            ctx.emitEvent({ type: "suppress-emitted", taskId: ctx.taskId(), node: ctx.nodeName(), key: r.key, value: r.change.newValue, timestamp: r.context.timestamp });
+          }
           this.context().forward(new Record(r.key, r.change, r.context.timestamp, r.context.headers));
         } finally {
           ctx.setRecordContext(saved);
