@@ -1,7 +1,7 @@
 /**
  * Byte helpers on the hot path: 64-bit big-endian integers without BigInt (exact within
- * ±2^53, the range of timestamps and offsets), and cached UTF-8 encodings, since the same
- * keys are serialized many times per record (store reads and writes, changelog, sink).
+ * ±2^53, the range of timestamps and offsets), and UTF-8 conversion that keeps short ASCII
+ * text out of TextEncoder/TextDecoder calls.
  */
 
 const TWO_32 = 4294967296;
@@ -27,8 +27,6 @@ export function readInt64BE(data: Uint8Array, pos: number): number {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: false });
-const CACHE_LIMIT = 4096;
-let cache = new Map<string, Uint8Array>();
 
 /**
  * Up to this length, pure-ASCII text is converted in JS: a TextEncoder or TextDecoder call
@@ -74,16 +72,10 @@ export function utf8Decode(bytes: Uint8Array): string {
 }
 
 /**
- * UTF-8 bytes of a string, cached for short strings (keys repeat). The returned array is
- * shared: callers copy it (`set`) or hand it on, and never write into it.
+ * UTF-8 bytes of a string, as {@link utf8Encode}. A cache of recent strings used to sit
+ * here; with short ASCII converted in JS a cache probe costs more than the conversion, and
+ * with many distinct keys or values it mostly missed, so every call returns a fresh array.
  */
 export function utf8Cached(s: string): Uint8Array {
-  if (s.length > 64) return utf8Encode(s);
-  let b = cache.get(s);
-  if (b === undefined) {
-    b = utf8Encode(s);
-    if (cache.size >= CACHE_LIMIT) cache = new Map();
-    cache.set(s, b);
-  }
-  return b;
+  return utf8Encode(s);
 }

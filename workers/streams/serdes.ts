@@ -1,4 +1,4 @@
-import { asciiText, readInt64BE, utf8Cached, utf8Decode, utf8Encode, writeInt64BE } from "./bytes";
+import { asciiText, readInt64BE, utf8Decode, utf8Encode, writeInt64BE } from "./bytes";
 import { StreamsException } from "./errors";
 import { SessionWindow, SlidingWindow, TimeWindow, Windowed, type Window } from "./windowed";
 
@@ -55,9 +55,9 @@ function checkInteger(name: string, value: unknown, min: number, max: number): n
  * exactly as the runner prints it.
  */
 function jsonOrStringSerialize(data: unknown): Uint8Array {
-  if (typeof data === "string") return utf8Cached(data);
+  if (typeof data === "string") return utf8Encode(data);
   if (data instanceof Uint8Array) return data;
-  if (typeof data === "number") return utf8Cached(JSON.stringify(data));
+  if (typeof data === "number") return utf8Encode(JSON.stringify(data));
   return jsonBytes(data);
 }
 
@@ -110,7 +110,7 @@ export const Serdes = {
   String(): Serde<string> {
     return serde<string>(
       "String",
-      (s) => utf8Cached(String(s)),
+      (s) => utf8Encode(String(s)),
       (b) => utf8Decode(b),
     );
   },

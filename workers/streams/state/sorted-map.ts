@@ -79,20 +79,12 @@ export class SortedMap<V> {
   }
 }
 
-const idCache = new WeakMap<Uint8Array, string>();
-
 /** Bytes as a string of char codes 0..255, so string order equals unsigned byte order. */
 export function bytesToId(bytes: Uint8Array | null): string {
-  if (bytes === null) return "";
-  // Cached serializations hand out the same array for the same key: remember its id.
-  const known = idCache.get(bytes);
-  if (known !== undefined) return known;
-  const id = idOf(bytes);
-  idCache.set(bytes, id);
-  return id;
+  return bytes === null ? "" : idOf(bytes);
 }
 
-/** {@link bytesToId} without the cache, for callers that remember ids themselves. */
+/** {@link bytesToId} of non-null bytes. */
 export function idOf(bytes: Uint8Array): string {
   if (bytes.length <= 64) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let s = "";
