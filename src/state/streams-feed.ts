@@ -8,6 +8,7 @@
 import type { StreamsEngineEvent, StreamsEvent, WindowBounds } from "../engine-client/workbench-types";
 import { keyText, WindowsModel } from "../views/windows/window-model";
 import { onEngineFrame } from "./engine-events";
+import { NodeRates } from "./node-rates";
 
 export interface RecentEntry {
   key: string;
@@ -18,10 +19,7 @@ export interface RecentEntry {
 }
 
 interface AppFeed {
-  /** node → task → running total. */
-  totals: Map<string, Map<string, number>>;
-  /** Engine-time samples of each node's total, for rates. */
-  samples: Array<{ at: number; totals: Map<string, number> }>;
+  rates: NodeRates;
   recentByStore: Map<string, RecentEntry[]>;
   recentByNode: Map<string, RecentEntry[]>;
   windows: Map<string, WindowsModel>;
@@ -29,8 +27,6 @@ interface AppFeed {
 }
 
 const RECENT = 12;
-/** Rates are measured over this much engine time. */
-const RATE_WINDOW_MS = 2000;
 
 const apps = new Map<string, AppFeed>();
 const listeners = new Set<() => void>();
@@ -41,7 +37,7 @@ let version = 0;
 function feedOf(applicationId: string): AppFeed {
   let f = apps.get(applicationId);
   if (!f) {
-    f = { totals: new Map(), samples: [], recentByStore: new Map(), recentByNode: new Map(), windows: new Map(), lateDropped: 0 };
+    f = { rates: new NodeRates(), recentByStore: new Map(), recentByNode: new Map(), windows: new Map(), lateDropped: 0 };
     apps.set(applicationId, f);
   }
   return f;
@@ -62,12 +58,9 @@ function windowsOf(f: AppFeed, node: string): WindowsModel {
 
 function apply(f: AppFeed, e: StreamsEvent, wallNow: number): void {
   switch (e.type) {
-    case "node-processed": {
-      let byTask = f.totals.get(e.node);
-      if (!byTask) f.totals.set(e.node, (byTask = new Map()));
-      byTask.set(e.taskId, e.total);
+    case "node-processed":
+      f.rates.processed(e.node, e.taskId, e.total);
       return;
-    }
     case "store-update":
       pushRecent(f.recentByStore, e.store, { key: keyText(e.key), value: e.value, timestamp: e.timestamp, ...(e.window ? { window: e.window } : {}), what: "put" });
       return;
@@ -95,29 +88,16 @@ function apply(f: AppFeed, e: StreamsEvent, wallNow: number): void {
   }
 }
 
-function sample(f: AppFeed, at: number): void {
-  const totals = new Map<string, number>();
-  for (const [node, byTask] of f.totals) {
-    let sum = 0;
-    for (const t of byTask.values()) sum += t;
-    totals.set(node, sum);
-  }
-  const last = f.samples[f.samples.length - 1];
-  if (last && last.at === at) last.totals = totals;
-  else f.samples.push({ at, totals });
-  while (f.samples.length > 2 && f.samples[1]!.at <= at - RATE_WINDOW_MS) f.samples.shift();
-}
-
 function onStreams(events: readonly StreamsEngineEvent[], now: number): void {
   const wallNow = performance.now();
   const touched = new Set<AppFeed>();
   for (const { applicationId, event } of events) {
     const f = feedOf(applicationId);
     touched.add(f);
-    if (event.type === "state-change" && event.to === "NOT_RUNNING") f.totals.clear();
+    if (event.type === "state-change" && event.to === "NOT_RUNNING") f.rates.reset();
     if ("node" in event || event.type === "store-update") apply(f, event as StreamsEvent, wallNow);
   }
-  for (const f of apps.values()) sample(f, now);
+  for (const f of apps.values()) f.rates.sample(now);
   for (const f of touched) for (const m of f.windows.values()) m.prune();
 }
 
@@ -143,23 +123,13 @@ export function feedVersion(): number {
   return version;
 }
 
-/** Records per second of engine time through each node, over the last two seconds. */
+/** Records per second of engine time through each node, over the last few seconds. */
 export function nodeRates(applicationId: string): Map<string, number> {
-  const f = apps.get(applicationId);
-  const out = new Map<string, number>();
-  if (!f || f.samples.length < 2) return out;
-  const first = f.samples[0]!;
-  const last = f.samples[f.samples.length - 1]!;
-  const seconds = (last.at - first.at) / 1000;
-  if (seconds <= 0) return out;
-  for (const [node, total] of last.totals) out.set(node, Math.max(0, (total - (first.totals.get(node) ?? 0)) / seconds));
-  return out;
+  return apps.get(applicationId)?.rates.rates() ?? new Map();
 }
 
 export function nodeTotal(applicationId: string, node: string): number {
-  let sum = 0;
-  for (const t of apps.get(applicationId)?.totals.get(node)?.values() ?? []) sum += t;
-  return sum;
+  return apps.get(applicationId)?.rates.total(node) ?? 0;
 }
 
 export function recentOfNode(applicationId: string, node: string): readonly RecentEntry[] {

@@ -136,8 +136,11 @@ function useGroupTail(groupId: string, paused: boolean, onLines: (lines: Console
 }
 
 export function ConsolePanel() {
-  const topics = useStore((s) => s.topics.filter((t) => !t.internal));
-  const groups = useStore((s) => s.groups.filter((g) => g.assignor !== null));
+  // Whole lists from the store, filtered here: a selector must not build a new array each time.
+  const allTopics = useStore((s) => s.topics);
+  const allGroups = useStore((s) => s.groups);
+  const topics = allTopics.filter((t) => !t.internal);
+  const groups = allGroups.filter((g) => g.assignor !== null);
   useEffect(() => startGroupsPoller(), []);
   const [mode, setMode] = useState<"topic" | "group">("topic");
   const [topic, setTopic] = useState("");

@@ -53,7 +53,13 @@ export function EditorPanel() {
 
   const initial = applications.find((a) => a.applicationId === selectedApp) ?? applications[0];
   const [applicationId, setApplicationId] = useState(initial?.applicationId ?? TEMPLATES[0]!.applicationId);
-  const [source, setSource] = useState<string | null>(null);
+  const [source, setSourceState] = useState<string | null>(null);
+  // Bumped when the text comes from outside the editor (a template, a saved draft).
+  const [textVersion, setTextVersion] = useState(0);
+  const setSource = (text: string) => {
+    setSourceState(text);
+    setTextVersion((v) => v + 1);
+  };
   const [templateId, setTemplateId] = useState("");
   const [compileErrors, setCompileErrors] = useState<{ applicationId: string; markers: EditorMarker[]; message: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -166,7 +172,8 @@ export function EditorPanel() {
               setTemplateId("");
               if (!t) return;
               setSource(t.source);
-              if (!applications.some((a) => a.applicationId === applicationId && a.state !== "NOT_RUNNING")) setApplicationId(t.applicationId);
+              // A template is a new application under its own id (edit the id to replace another).
+              setApplicationId(t.applicationId);
               loadedFor.current = t.applicationId;
               setCompileErrors(null);
             }}
@@ -243,7 +250,7 @@ export function EditorPanel() {
         </p>
       )}
       <Suspense fallback={<div className="monaco-host loading quiet">Loading the editor and the TypeScript service…</div>}>
-        {source !== null && <MonacoEditor value={source} onChange={setSource} markers={markers} theme={theme} presentation={presentation} onRun={() => void run()} revealLine={firstError} />}
+        {source !== null && <MonacoEditor value={source} textVersion={textVersion} onChange={setSourceState} markers={markers} theme={theme} presentation={presentation} onRun={() => void run()} revealLine={firstError} />}
       </Suspense>
     </div>
   );

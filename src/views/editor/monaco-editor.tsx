@@ -23,6 +23,16 @@ window.MonacoEnvironment = {
 };
 
 const MODEL_URI = monaco.Uri.parse("file:///topology.ts");
+
+// Monaco's themes on the workbench's surfaces; the dark one's comments are brightened to
+// meet WCAG AA contrast (4.5:1), as everything else on screen does.
+monaco.editor.defineTheme("streamlab-light", { base: "vs", inherit: true, rules: [], colors: { "editor.background": "#ffffff" } });
+monaco.editor.defineTheme("streamlab-dark", {
+  base: "vs-dark",
+  inherit: true,
+  rules: [{ token: "comment", foreground: "8fbf7f" }],
+  colors: { "editor.background": "#181c22" },
+});
 const MARKER_OWNER = "streamlab-engine";
 let declarationsGiven = false;
 
@@ -45,7 +55,9 @@ export function configureTypeScript(declarations: ReadonlyArray<{ fileName: stri
 }
 
 export interface MonacoEditorProps {
+  /** The text to show when `textVersion` changes (a template, a saved draft): not an echo of typing. */
   value: string;
+  textVersion: number;
   onChange(value: string): void;
   markers: readonly EditorMarker[];
   theme: "light" | "dark";
@@ -56,17 +68,18 @@ export interface MonacoEditorProps {
   revealLine: number | null;
 }
 
-export default function MonacoEditor({ value, onChange, markers, theme, presentation, onRun, revealLine }: MonacoEditorProps) {
+export default function MonacoEditor({ value, textVersion, onChange, markers, theme, presentation, onRun, revealLine }: MonacoEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun });
   latest.current = { onChange, onRun };
+  const initial = useRef(value);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const model = monaco.editor.getModel(MODEL_URI) ?? monaco.editor.createModel(value, "typescript", MODEL_URI);
-    if (model.getValue() !== value) model.setValue(value);
+    const model = monaco.editor.getModel(MODEL_URI) ?? monaco.editor.createModel(initial.current, "typescript", MODEL_URI);
+    if (model.getValue() !== initial.current) model.setValue(initial.current);
     const e = monaco.editor.create(el, {
       model,
       automaticLayout: true,
@@ -74,15 +87,21 @@ export default function MonacoEditor({ value, onChange, markers, theme, presenta
       fontFamily: "'IBM Plex Mono', monospace",
       fontSize: 14,
       lineNumbersMinChars: 3,
+      // The default dims the number of the line after a final newline below contrast rules.
+      renderFinalNewline: "on",
       scrollBeyondLastLine: false,
       tabSize: 2,
       fixedOverflowWidgets: true,
       ariaLabel: "Topology source, topology.ts",
     });
     editor.current = e;
+    // Keys typed into the editor are text, never the workbench's shortcuts (space, ".", "t"…).
+    const keepKeys = (event: KeyboardEvent) => event.stopPropagation();
+    el.addEventListener("keydown", keepKeys);
     const sub = e.onDidChangeModelContent(() => latest.current.onChange(e.getValue()));
     e.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => latest.current.onRun());
     return () => {
+      el.removeEventListener("keydown", keepKeys);
       sub.dispose();
       e.dispose();
       editor.current = null;
@@ -91,13 +110,17 @@ export default function MonacoEditor({ value, onChange, markers, theme, presenta
     // (A template chosen, a saved draft restored.)
   }, []);
 
+  // Only a new text from outside replaces the model's. What typing reports back lags the
+  // keystrokes: setting it would undo the newest ones and move the cursor.
+  const latestValue = useRef(value);
+  latestValue.current = value;
   useEffect(() => {
     const model = monaco.editor.getModel(MODEL_URI);
-    if (model && model.getValue() !== value) model.setValue(value);
-  }, [value]);
+    if (model && model.getValue() !== latestValue.current) model.setValue(latestValue.current);
+  }, [textVersion]);
 
   useEffect(() => {
-    monaco.editor.setTheme(theme === "dark" ? "vs-dark" : "vs");
+    monaco.editor.setTheme(theme === "dark" ? "streamlab-dark" : "streamlab-light");
   }, [theme]);
 
   useEffect(() => {
@@ -120,7 +143,7 @@ export default function MonacoEditor({ value, onChange, markers, theme, presenta
         source: m.source === "runtime" ? "streamlab (running)" : "streamlab (compile)",
       })),
     );
-  }, [markers, value]);
+  }, [markers, textVersion]);
 
   useEffect(() => {
     if (revealLine !== null) editor.current?.revealLineInCenterIfOutsideViewport(revealLine);

@@ -22,7 +22,8 @@ const REWINDS: Array<{ id: string; label: string; target: (now: number) => Rewin
 
 /** Start a new group: name it, pick the topic, and its first consumer joins. */
 function NewGroupForm({ onDone, compact }: { onDone?: () => void; compact?: boolean }) {
-  const topics = useStore((s) => s.topics.filter((t) => !t.internal));
+  const allTopics = useStore((s) => s.topics);
+  const topics = allTopics.filter((t) => !t.internal);
   const groups = useStore((s) => s.groups);
   const addConsumer = useStore((s) => s.addConsumer);
   const [groupId, setGroupId] = useState("");
@@ -164,7 +165,8 @@ export function GroupsView() {
   }
   return (
     <section className="groups-view" data-testid="groups-view">
-      <div className="group-picker" role="tablist" aria-label="Consumer groups">
+      <div className="group-picker">
+        <div className="group-tabs" role="tablist" aria-label="Consumer groups">
         {groups.map((g) => (
           <button
             key={g.groupId}
@@ -182,6 +184,7 @@ export function GroupsView() {
             </span>
           </button>
         ))}
+        </div>
         <button type="button" className="small" data-testid="new-group" aria-expanded={adding} onClick={() => setAdding(!adding)}>
           + New group
         </button>

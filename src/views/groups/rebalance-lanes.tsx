@@ -91,7 +91,7 @@ export function RebalanceLanes({ timeline, groupId }: { timeline: GroupTimeline 
         {lanes.length === 0 ? (
           <p className="quiet lanes-empty">No rebalance seen since this page opened. Add, stop or crash a consumer to start one.</p>
         ) : (
-          <svg width={width} height={height} role="img" aria-label={`Rebalance timeline of ${groupId}: ${marks.length} generations`}>
+          <svg width={width} height={height} role="group" aria-label={`Rebalance timeline of ${groupId}: ${marks.length} generations`}>
             <defs>
               <pattern id="joining-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                 <rect width="6" height="6" className="hatch-bg" />
@@ -133,12 +133,13 @@ export function RebalanceLanes({ timeline, groupId }: { timeline: GroupTimeline 
                   className={focused === m.generation ? "gen-mark focused" : "gen-mark"}
                   tabIndex={0}
                   role="button"
-                  aria-label={`Generation ${m.generation}: show the assignment before and after`}
+                  aria-label={`gen ${m.generation}: show the assignment before and after generation ${m.generation}`}
                   data-testid={`gen-mark-${m.generation}`}
                   onMouseEnter={() => setFocused(m.generation)}
                   onFocus={() => setFocused(m.generation)}
                   onClick={() => setFocused(m.generation)}
                 >
+                  <rect className="gen-hit" x={x(m.at) - 7} y={0} width={14} height={height} />
                   <line x1={x(m.at)} x2={x(m.at)} y1={14} y2={height} />
                   <text x={x(m.at)} y={12} textAnchor="middle">
                     gen {m.generation}

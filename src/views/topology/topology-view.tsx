@@ -59,13 +59,15 @@ function NodeShape({ node, box, selected, rate, onSelect }: { node: GraphNode; b
     shape = <rect className="tnode-shape" x={x} y={y} width={w} height={h} rx={rx} />;
   }
   const twoLines = node.sublabel !== null;
+  const shownLabel = node.label.length > 34 ? `${node.label.slice(0, 33)}…` : node.label;
+  const shownSub = node.sublabel === null ? null : node.sublabel.length > 40 ? `…${node.sublabel.slice(-39)}` : node.sublabel;
   return (
     <g
       className={cls}
       role="button"
       tabIndex={0}
       aria-pressed={selected}
-      aria-label={`${node.kind.replace("-", " ")} ${node.label}${node.sublabel ? ` (${node.sublabel})` : ""}${rate !== undefined ? `, ${formatRate(rate)}` : ""}`}
+      aria-label={`${shownLabel}${shownSub ? ` ${shownSub}` : ""}: ${node.kind.replace("-", " ")}${rate !== undefined ? `, ${formatRate(rate)}` : ""}`}
       data-testid={`tnode-${node.id}`}
       onClick={onSelect}
       onKeyDown={(e) => {
@@ -76,14 +78,15 @@ function NodeShape({ node, box, selected, rate, onSelect }: { node: GraphNode; b
       }}
     >
       {shape}
-      <text className="tnode-label" x={x + w / 2} y={y + (twoLines ? h / 2 - 2 : h / 2 + 5)} textAnchor="middle">
-        {node.label.length > 34 ? `${node.label.slice(0, 33)}…` : node.label}
+      <text x={x + w / 2} y={y + (twoLines ? h / 2 - 2 : h / 2 + 5)} textAnchor="middle">
+        <tspan className="tnode-label">{shownLabel}</tspan>
+        {twoLines && (
+          // The space keeps the two lines two words for screen readers and the accessible name.
+          <tspan className="tnode-sublabel" x={x + w / 2} dy={16}>
+            {` ${shownSub}`}
+          </tspan>
+        )}
       </text>
-      {twoLines && (
-        <text className="tnode-sublabel" x={x + w / 2} y={y + h / 2 + 14} textAnchor="middle">
-          {node.sublabel!.length > 40 ? `…${node.sublabel!.slice(-39)}` : node.sublabel}
-        </text>
-      )}
     </g>
   );
 }
@@ -413,7 +416,7 @@ export function TopologyView() {
           {selected && graph ? <NodePanel app={app} graph={graph} nodeId={selected} /> : <p className="quiet node-hint">Click a node to see its last records.</p>}
           <details className="describe" open data-testid="describe-panel">
             <summary>describe()</summary>
-            <pre className="describe-text" data-testid="describe-text">
+            <pre className="describe-text" data-testid="describe-text" tabIndex={0} aria-label="describe() output">
               {app.topology || "—"}
             </pre>
           </details>

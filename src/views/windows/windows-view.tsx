@@ -147,6 +147,7 @@ function WindowsCanvas({ model }: { model: WindowsModel }) {
         ref={canvas}
         className="windows-canvas"
         data-testid="windows-canvas"
+        tabIndex={0}
         style={{ width }}
         role="img"
         aria-label={`Windows of ${model.node} on an event-time axis: ${bands} windows, stream time ${Number.isFinite(model.streamTime) ? formatClock(model.streamTime) : "not started"}, ${model.lateDropped} late records dropped`}
