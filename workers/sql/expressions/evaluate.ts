@@ -81,6 +81,23 @@ interface Compiled {
 
 let defaultFunctions: FunctionRegistry | undefined;
 
+const readers = new Map<string, Evaluator>();
+
+/**
+ * Reads one column of a row. Each column gets its own generated function: with one shared
+ * closure (`row[slot]`) every column would go through the same property-access site, which
+ * the JavaScript engine treats as megamorphic and slows down on every record. The slot is
+ * embedded with JSON.stringify, so any name is safe.
+ */
+function slotReader(slot: string): Evaluator {
+  let f = readers.get(slot);
+  if (!f) {
+    f = new Function(`return function read(row) { const v = row[${JSON.stringify(slot)}]; return v === undefined ? null : v; };`)() as Evaluator;
+    readers.set(slot, f);
+  }
+  return f;
+}
+
 function at(loc: Loc): { line: number; column: number } {
   return { line: loc.line, column: loc.column };
 }
@@ -238,14 +255,7 @@ class Compiler {
   }
 
   private readColumn(col: ScopeColumn): Compiled {
-    const slot = col.slot ?? col.name;
-    return {
-      type: col.type,
-      fn: (row) => {
-        const v = row[slot];
-        return v === undefined ? null : v;
-      },
-    };
+    return { type: col.type, fn: slotReader(col.slot ?? col.name) };
   }
 
   private boolean(e: Expression, what: string): Compiled {

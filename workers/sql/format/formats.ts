@@ -3,6 +3,7 @@
  * A format turns a row (column name -> value) into record bytes and back, coercing values
  * to the declared column types the way ksqlDB's serdes do.
  */
+import { asciiText, utf8Encode } from "../../streams/bytes";
 import { Decimal } from "../decimal";
 import { SerializationException } from "../errors";
 import { formatType, type SqlType } from "../types";
@@ -30,10 +31,14 @@ export interface FormatOptions {
   wrapSingleValue?: boolean;
 }
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
+// Short ASCII text converted in JS: a TextEncoder/TextDecoder call costs more than the
+// conversion on every record (see streams/bytes.ts).
+const encoder = { encode: utf8Encode };
 
 function utf8(bytes: Uint8Array, topic: string, what: string): string {
+  const ascii = asciiText(bytes);
+  if (ascii !== undefined) return ascii;
   try {
     return decoder.decode(bytes);
   } catch {

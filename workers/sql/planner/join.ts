@@ -27,6 +27,7 @@ import type { Row } from "../values";
 import { canonicalText, columnRefs } from "./ast-util";
 import type { PlanContext } from "./context";
 import type { KeyColumn, Relation } from "./relation";
+import { rowMerger } from "./row-code";
 import { internalSerde, keySerde } from "./serdes";
 
 export interface JoinStep {
@@ -268,10 +269,5 @@ function base(left: Relation, right: Relation, ls: ScopeColumn[], rs: ScopeColum
 }
 
 function mergeRows(leftPairs: [string, string][], rightPairs: [string, string][]): (a: Row | null, b: Row | null) => Row {
-  return (a, b) => {
-    const out: Row = {};
-    for (const [from, to] of leftPairs) out[to] = a === null ? null : (a[from] ?? null);
-    for (const [from, to] of rightPairs) out[to] = b === null ? null : (b[from] ?? null);
-    return out;
-  };
+  return rowMerger(leftPairs, rightPairs);
 }

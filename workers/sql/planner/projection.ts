@@ -11,6 +11,7 @@ import type { EvalContext } from "../functions/registry";
 import { outputColumnNames } from "../names";
 import type { Row } from "../values";
 import { canonicalText } from "./ast-util";
+import { rowBuilder } from "./row-code";
 import type { KeyColumn } from "./relation";
 import type { Column, LogicalSchema } from "./schema";
 
@@ -151,16 +152,11 @@ export function planProjection(select: readonly SelectItem[], options: Projectio
   const valueEvals = valueColumns.map((c) => c.evaluate);
   const allNames = columns.map((c) => c.name);
   const allEvals = columns.map((c) => c.evaluate);
-  const build = (names: string[], evals: Evaluator[]) => (row: Row, ctx: EvalContext): Row => {
-    const out: Row = {};
-    for (let i = 0; i < names.length; i++) out[names[i]!] = evals[i]!(row, ctx);
-    return out;
-  };
   return {
     columns,
     schema: { key: keyColumns, value: valueColumns.map((c) => c.column) },
-    valueRow: build(valueNames, valueEvals),
-    fullRow: build(allNames, allEvals),
+    valueRow: rowBuilder(valueNames, valueEvals),
+    fullRow: rowBuilder(allNames, allEvals),
   };
 }
 

@@ -8,7 +8,7 @@
  * LogMetricAndContinueExceptionHandler), so one bad record never stops a query.
  */
 import type { Serde } from "../../streams/serdes";
-import { readInt64BE, utf8Cached, writeInt64BE } from "../../streams/bytes";
+import { asciiText, readInt64BE, utf8Cached, utf8Decode, utf8Encode, writeInt64BE } from "../../streams/bytes";
 import { Decimal } from "../decimal";
 import { SerializationException } from "../errors";
 import { createFormat, type RowFormat } from "../format/formats";
@@ -97,6 +97,8 @@ function kafkaKeySerde(base: string): Serde<unknown> | undefined {
         serialize: (_t, k) => (k === null || k === undefined ? null : utf8Cached(String(k))),
         deserialize: (_t, b) => {
           if (b === null) return null;
+          const ascii = asciiText(b);
+          if (ascii !== undefined) return ascii;
           try {
             return keyDecoder.decode(b);
           } catch (e) {
@@ -152,8 +154,6 @@ export function valueSerde(columns: readonly Column[], format: FormatInfo): Serd
 // ---------------------------------------------------------------------------------------
 // Internal topics (repartition, changelog): any row or aggregate state, losslessly.
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 function toBase64(b: Uint8Array): string {
   let s = "";
@@ -246,6 +246,6 @@ export const aggregateStateSerde: Serde<unknown> = {
  */
 export const internalSerde: Serde<unknown> = {
   name: "KsqlInternal",
-  serialize: (_topic, v) => (v === null || v === undefined ? null : encoder.encode(JSON.stringify(plain(v) ? v : tag(v)))),
-  deserialize: (_topic, bytes) => (bytes === null ? null : untag(JSON.parse(decoder.decode(bytes)))),
+  serialize: (_topic, v) => (v === null || v === undefined ? null : utf8Encode(JSON.stringify(plain(v) ? v : tag(v)))),
+  deserialize: (_topic, bytes) => (bytes === null ? null : untag(JSON.parse(utf8Decode(bytes)))),
 };
