@@ -29,7 +29,7 @@ import type { PlanContext, ProcessingLogEntry } from "../planner/context";
 import { planQuery, type PlannedQuery } from "../planner/plan-query";
 import type { Row } from "../values";
 import { cellText, renderTable } from "./cli-table";
-import { appendCommand, commandId, readCommands, type StoredCommand } from "./command-topic";
+import { appendCommand, commandId, nextCommandOffset, readCommands, type StoredCommand } from "./command-topic";
 import { planCreateSource, type TopicLookup } from "./create-source";
 import { describeSource, describeType, explainQuery, showProperties, showQueries, showSources, showTopics } from "./describe";
 import { buildInsert } from "./insert-values";
@@ -274,7 +274,8 @@ export class SqlEngine {
   // ---- CREATE ... AS SELECT, INSERT INTO ... SELECT ----
 
   private async persistentQuery(st: Extract<Statement, { kind: "CreateAsSelect" | "InsertInto" }>, info: StatementInfo): Promise<SqlStatementResult> {
-    const offset = this.engine.hasTopic("_confluent-ksql-default__command_topic") ? this.engine.broker.partition("_confluent-ksql-default__command_topic", 0).highWatermark : 0;
+    // The query id carries the offset its command will get, as in ksqlDB.
+    const offset = nextCommandOffset(this.engine);
     const props = this.sessionProperties();
     const ctx = this.buildContext(`${st.kind}_${offset}`);
     const plan = st.kind === "CreateAsSelect" ? planCreateAsSelect(st, this.metastore, this.topics(), ctx, offset) : planInsertInto(st, this.metastore, ctx, offset);
