@@ -193,7 +193,8 @@ export const ROOT_LAYOUT: Record<string, string> = {
   "elk.algorithm": "layered",
   "elk.direction": "RIGHT",
   "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "44",
+  // Room between layers for an edge's rate label.
+  "elk.layered.spacing.nodeNodeBetweenLayers": "56",
   "elk.spacing.nodeNode": "22",
   "elk.spacing.edgeNode": "14",
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",

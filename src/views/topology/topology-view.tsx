@@ -5,7 +5,6 @@ import type { ApplicationView } from "../../engine-client/workbench-types";
 import { startGroupsPoller } from "../../state/groups-poller";
 import { brokerClient, useStore } from "../../state/store";
 import { feedVersion, nodeRates, nodeTotal, recentOfNode, recentOfStore, subscribeStreamsFeed, type RecentEntry } from "../../state/streams-feed";
-import { usePrefersReducedMotion } from "../shared/motion";
 import { valueText } from "../windows/window-model";
 import { layoutTopology, topologyGraph, type GraphNode, type LayoutVariant, type PositionedGraph, type TopologyGraph } from "./topology-graph";
 import "./topology.css";
@@ -95,21 +94,21 @@ function edgePath(points: Array<{ x: number; y: number }>): string {
   return points.map((p, i) => `${i === 0 ? "M" : "L"} ${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(" ");
 }
 
-function midpoint(points: Array<{ x: number; y: number }>): { x: number; y: number } {
-  // The middle of the longest segment: labels sit on a straight stretch.
-  let best = { x: points[0]?.x ?? 0, y: points[0]?.y ?? 0, len: -1 };
+/** Where an edge's rate label goes: beside the middle of its longest straight stretch. */
+function labelSpot(points: Array<{ x: number; y: number }>): { x: number; y: number; anchor: "start" | "middle" } {
+  let best = { x: points[0]?.x ?? 0, y: points[0]?.y ?? 0, len: -1, vertical: false };
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1]!;
     const b = points[i]!;
     const len = Math.hypot(b.x - a.x, b.y - a.y);
-    if (len > best.len) best = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, len };
+    if (len > best.len) best = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, len, vertical: Math.abs(b.x - a.x) < Math.abs(b.y - a.y) };
   }
-  return best;
+  // Beside a vertical stretch, above a horizontal one: never across the line.
+  return best.vertical ? { x: best.x + 7, y: best.y + 4, anchor: "start" } : { x: best.x, y: best.y - 6, anchor: "middle" };
 }
 
 function GraphCanvas({ app, graph, layout, scale, selected, onSelect }: { app: ApplicationView; graph: TopologyGraph; layout: PositionedGraph; scale: number; selected: string | null; onSelect: (id: string) => void }) {
   const rates = useRates(app.applicationId);
-  const reduced = usePrefersReducedMotion();
   const colour = groupColour(app.applicationId);
   const tasksPerSub = new Map<number, number>();
   for (const t of app.tasks) {
@@ -148,13 +147,12 @@ function GraphCanvas({ app, graph, layout, scale, selected, onSelect }: { app: A
         if (!points || points.length < 2) return null;
         const rate = e.rateNode ? (rates.get(e.rateNode) ?? 0) : undefined;
         const width = e.kind === "flow" ? 1.5 + Math.min(6, Math.log10(1 + (rate ?? 0)) * 1.8) : 1.5;
-        const mid = midpoint(points);
-        const flowing = !reduced && e.kind === "flow" && (rate ?? 0) > 0;
+        const spot = labelSpot(points);
         return (
           <g key={e.id} className={`tedge kind-${e.kind}`} data-testid={`tedge-${e.id}`} data-rate={rate ?? ""}>
-            <path d={edgePath(points)} strokeWidth={width} markerEnd={e.kind === "store" ? undefined : "url(#tarrow)"} className={flowing ? "tedge-line flowing" : "tedge-line"} style={flowing ? { animationDuration: `${Math.max(0.25, 2 / Math.log10(2 + rate!))}s` } : undefined} />
+            <path d={edgePath(points)} strokeWidth={width} markerEnd={e.kind === "store" ? undefined : "url(#tarrow)"} className="tedge-line" />
             {e.kind === "flow" && rate !== undefined && rate > 0 && (
-              <text className="tedge-rate" x={mid.x} y={mid.y - 6} textAnchor="middle">
+              <text className="tedge-rate" x={spot.x} y={spot.y} textAnchor={spot.anchor}>
                 {formatRate(rate)}
               </text>
             )}

@@ -104,6 +104,12 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
   }
 
   const grace = model.graceMs ?? 0;
+  const byKey = new Map<string, typeof bands>();
+  for (const b of bands) {
+    let list = byKey.get(b.key);
+    if (!list) byKey.set(b.key, (list = []));
+    list.push(b);
+  }
   for (const block of blocks) {
     const colour = keyColour(block.key);
     // Key label.
@@ -115,8 +121,7 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
     ctx.fillStyle = colour;
     ctx.fillRect(0, block.top + 3, 3, block.height - 6);
 
-    for (const b of bands) {
-      if (b.key !== block.key) continue;
+    for (const b of byKey.get(block.key) ?? []) {
       const r = block.row[b.id];
       if (r === undefined) continue;
       const y = block.rowsTop + r * ROW_HEIGHT + 2;

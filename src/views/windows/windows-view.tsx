@@ -13,8 +13,13 @@ import { drawWindows, drawHeight, type Palette } from "./windows-draw";
 import "./windows.css";
 
 const KEYS_SHOWN = 8;
-/** Records read per partition per frame from the aggregation's input: the newest ones. */
-const TAIL_PER_READ = 200;
+/**
+ * Records read per partition from the aggregation's input, the newest ones, at most every
+ * TAIL_EVERY_MS: enough dots to see a window fill at a few records a second, a sample of
+ * them at thousands a second, when no screen could show every record anyway.
+ */
+const TAIL_PER_READ = 40;
+const TAIL_EVERY_MS = 300;
 
 const KIND_TEXT: Record<string, string> = {
   tumbling: "Tumbling windows: fixed size, back to back; each record falls in exactly one.",
@@ -79,11 +84,19 @@ function useInputTail(model: WindowsModel | null, topics: string[]): void {
       }
     };
     void read();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
     const off = onEngineFrame((frame) => {
-      if (frame.events.some((e) => e.type === "records-appended" && topics.includes(e.topic))) void read();
+      if (timer !== undefined || !frame.events.some((e) => e.type === "records-appended" && topics.includes(e.topic))) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        last = performance.now();
+        void read();
+      }, Math.max(0, TAIL_EVERY_MS - (performance.now() - last)));
     });
     return () => {
       stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
       off();
     };
   }, [model, key]);
@@ -109,7 +122,8 @@ function WindowsCanvas({ model }: { model: WindowsModel }) {
     const el = canvas.current;
     const ctx = el?.getContext("2d");
     if (!el || !ctx) return;
-    const colours = palette();
+    // Read on the first frame: the theme's variables are set by the shell after this effect.
+    let colours: Palette | null = null;
     let frame = 0;
     let dirty = true;
     const off = subscribeStreamsFeed(() => {
@@ -132,6 +146,7 @@ function WindowsCanvas({ model }: { model: WindowsModel }) {
         el.style.height = `${height}px`;
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      colours ??= palette();
       drawWindows(ctx, model, { width, keys: KEYS_SHOWN, now: wall, motionMs, palette: colours });
     };
     frame = requestAnimationFrame(draw);
