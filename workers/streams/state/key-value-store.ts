@@ -4,12 +4,16 @@ import { HashSortedMap } from "./hash-sorted-map";
 import { bytesToId } from "./sorted-map";
 import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
 import { StoreKeys, type StoreKey } from "./store-keys";
+import { storedValue, storeValue, type StoredValue } from "./stored-value";
 
-interface Entry<K, V> {
+interface Entry<K, V> extends StoredValue<V> {
   key: K;
-  value: V;
   /** False once deleted: a key's remembered entry is then looked up again. */
   live: boolean;
+}
+
+function kvOf<K, V>(e: Entry<K, V>): KeyValue<K, V> {
+  return new KeyValue(e.key, storedValue(e));
 }
 
 /** Kafka's `KeyValueStore`, read and written by processors. */
@@ -85,7 +89,8 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   get(key: K): V | null {
-    return this.entryOf(this.keys.of(key))?.value ?? null;
+    const entry = this.entryOf(this.keys.of(key));
+    return entry === undefined ? null : storedValue(entry);
   }
 
   put(key: K, value: V | null): void {
@@ -97,12 +102,13 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
         this.data.delete(k.id);
       }
     } else if (entry === undefined) {
-      const added: Entry<K, V> = { key, value, live: true };
+      const added: Entry<K, V> = { key, value: undefined, inner: undefined, timestamp: 0, live: true };
+      storeValue(added, value);
       this.data.set(k.id, added);
       k.attached = added;
     } else {
       entry.key = key;
-      entry.value = value;
+      storeValue(entry, value);
     }
     this.log(k.bytes, key, value ?? null);
   }
@@ -151,7 +157,7 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
     const lo = from === null || from === undefined ? undefined : this.id(from);
     const hi = to === null || to === undefined ? undefined : this.id(to);
     if (lo !== undefined && hi !== undefined && lo > hi) return [];
-    return this.data.range(lo, hi).map(([, e]) => new KeyValue(e.key, e.value));
+    return this.data.range(lo, hi).map(([, e]) => kvOf(e));
   }
 
   range(from: K | null, to: K | null): KeyValueIterator<K, V> {
@@ -176,7 +182,7 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
       this.data
         .range(p)
         .filter(([id]) => id.startsWith(p))
-        .map(([, e]) => new KeyValue(e.key, e.value)),
+        .map(([, e]) => kvOf(e)),
     );
   }
 

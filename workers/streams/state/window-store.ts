@@ -4,6 +4,7 @@ import type { Serde } from "../serdes";
 import { TimeWindow, Windowed, type Window } from "../windowed";
 import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
 import { StoreKeys, type StoreKey } from "./store-keys";
+import { storedValue, storeValue, type StoredValue } from "./stored-value";
 
 /** `fetch(key, from, to)` results: window start -> value. */
 export type WindowStoreIterator<V> = KeyValueIterator<number, V>;
@@ -26,13 +27,11 @@ export interface WindowStore<K, V> extends StateStore {
 
 export type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;
 
-interface Slot<K, V> {
+interface Slot<K, V> extends StoredValue<V> {
   key: K;
   /** The serialized key's identity ({@link StoreKey.id}). */
   id: string;
   start: number;
-  /** The latest value. */
-  value: V;
   /** Every value in arrival order, only when duplicates are retained (stream-stream join buffers). */
   values: V[] | undefined;
   /** False once removed or expired: a key's remembered slot is then looked up again. */
@@ -248,9 +247,14 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       existing.value = value;
     } else if (existing) {
       existing.key = key;
-      existing.value = value;
+      storeValue(existing, value);
     } else {
-      this.addSlot(k, { key, id: k.id, start: windowStartTimestamp, value, values: this.options.retainDuplicates ? [value] : undefined, live: true });
+      const slot: Slot<K, V> = { key, id: k.id, start: windowStartTimestamp, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true };
+      if (this.options.retainDuplicates) {
+        slot.value = value;
+        slot.values = [value];
+      } else storeValue(slot, value);
+      this.addSlot(k, slot);
     }
     this.log(k.bytes, key, value ?? null, windowStartTimestamp);
   }
@@ -312,7 +316,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     if (timeTo === undefined) {
       if (timeFrom < this.minLiveTime()) return null;
       const slot = this.find(this.keys.of(key), timeFrom);
-      return slot ? slot.value : null;
+      return slot ? storedValue(slot) : null;
     }
     return new KeyValueIterator(this.fetchList(key, timeFrom, timeTo));
   }
@@ -326,7 +330,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     for (let i = lowerBoundByStart(list, from); i < list.length; i++) {
       const slot = list[i]!;
       if (slot.start > timeTo) break;
-      if (slot.values === undefined) out.push(new KeyValue(slot.start, slot.value));
+      if (slot.values === undefined) out.push(new KeyValue(slot.start, storedValue(slot)));
       else for (const v of slot.values) out.push(new KeyValue(slot.start, v));
     }
     return out;
@@ -350,7 +354,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     }
     for (let i = lo; i < starts.length && starts[i]! <= timeTo; i++) {
       for (const slot of this.segments.get(starts[i]!)!.ordered()) {
-        if (slot.values === undefined) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), slot.value));
+        if (slot.values === undefined) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), storedValue(slot)));
         else for (const v of slot.values) out.push(new KeyValue(new Windowed(slot.key, this.windowOf(slot.start)), v));
       }
     }
