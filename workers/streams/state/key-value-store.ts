@@ -107,7 +107,8 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
       this.data.set(k.id, added);
       k.attached = added;
     } else {
-      entry.key = key;
+      // An equal string is the same key: keeping the stored one spares an old object a pointer to a young one.
+      if (entry.key !== key) entry.key = key;
       storeValue(entry, value);
     }
     this.log(k.bytes, key, value ?? null);

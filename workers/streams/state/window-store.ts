@@ -246,7 +246,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       existing.values.push(value);
       existing.value = value;
     } else if (existing) {
-      existing.key = key;
+      // An equal string is the same key: keeping the stored one spares an old object a pointer to a young one.
+      if (existing.key !== key) existing.key = key;
       storeValue(existing, value);
     } else {
       const slot: Slot<K, V> = { key, id: k.id, start: windowStartTimestamp, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true };
