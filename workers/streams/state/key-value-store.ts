@@ -102,13 +102,14 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V> {
         this.data.delete(k.id);
       }
     } else if (entry === undefined) {
-      const added: Entry<K, V> = { key, value: undefined, inner: undefined, timestamp: 0, live: true };
+      const added: Entry<K, V> = { key: k.key as K, value: undefined, inner: undefined, timestamp: 0, live: true };
       storeValue(added, value);
       this.data.set(k.id, added);
       k.attached = added;
     } else {
-      // An equal string is the same key: keeping the stored one spares an old object a pointer to a young one.
-      if (entry.key !== key) entry.key = key;
+      // A remembered key hands out one object for equal strings: an entry made with it keeps it,
+      // rather than pointing an old entry at each record's fresh copy.
+      if (entry.key !== k.key) entry.key = k.key as K;
       storeValue(entry, value);
     }
     this.log(k.bytes, key, value ?? null);

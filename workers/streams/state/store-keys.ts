@@ -3,6 +3,11 @@ import { idOf } from "./sorted-map";
 
 /** A store key as the store sees it: its serialized bytes and their identity string. */
 export interface StoreKey<A = unknown> {
+  /**
+   * The key object this entry was made for: for a remembered key, the first of its equal
+   * strings or numbers, which a store can keep instead of each record's own equal copy.
+   */
+  key: unknown;
   bytes: Uint8Array;
   /** {@link idOf} of `bytes`: equal for keys that serialize alike, ordered as the bytes. */
   id: string;
@@ -47,7 +52,7 @@ export class StoreKeys<K, A = unknown> {
       }
     }
     const bytes = this.serializer.serialize(this.storeName, key) ?? new Uint8Array(0);
-    const entry: StoreKey<A> = { bytes, id: idOf(bytes), attached: undefined };
+    const entry: StoreKey<A> = { key, bytes, id: idOf(bytes), attached: undefined };
     if (memoable) {
       if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
       this.memo.set(key, entry);

@@ -246,11 +246,12 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       existing.values.push(value);
       existing.value = value;
     } else if (existing) {
-      // An equal string is the same key: keeping the stored one spares an old object a pointer to a young one.
-      if (existing.key !== key) existing.key = key;
+      // A remembered key hands out one object for equal strings: an entry made with it keeps it,
+      // rather than pointing an old entry at each record's fresh copy.
+      if (existing.key !== k.key) existing.key = k.key as K;
       storeValue(existing, value);
     } else {
-      const slot: Slot<K, V> = { key, id: k.id, start: windowStartTimestamp, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true };
+      const slot: Slot<K, V> = { key: k.key as K, id: k.id, start: windowStartTimestamp, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true };
       if (this.options.retainDuplicates) {
         slot.value = value;
         slot.values = [value];
