@@ -278,6 +278,36 @@ test("editor: templates, completion and type errors as you type, run, a runtime 
   await expectAccessible(page, "editor");
 });
 
+test("SQL tab: ksqlDB statements run against the engine, a push query's rows arrive live, a syntax error is marked at its line", async ({ page }) => {
+  await openLiveWorld(page);
+  await page.getByTestId("first-world-dismiss").click();
+  await page.getByTestId("drawer-tab-editor").click();
+  await page.getByTestId("editor-mode-sql").click();
+  await expect(page.locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator(".view-lines")).toContainText("CREATE STREAM clicks_s");
+  await page.getByTestId("sql-run").click();
+  await expect(page.getByTestId("sql-result")).toHaveCount(2, { timeout: 30_000 });
+  await expect(page.getByTestId("sql-result").first()).toContainText("Stream created");
+  await expect(page.getByTestId("sql-push-state")).toHaveText("RUNNING");
+  await expect(page.getByTestId("sql-push-rows").locator("tbody tr").first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("sql-push-rows").locator("thead")).toContainText("VIEWS");
+  await screenshotBothThemes(page, "sql");
+  await page.getByTestId("sql-push-cancel").click();
+  await expect(page.getByTestId("sql-push-state")).toHaveText(/CANCELLED|DONE/);
+  await expect(page.getByTestId("sql-push-cancel")).toHaveCount(0);
+
+  // A typo in a new statement: nothing runs, the error sits on its line.
+  await endOfLine(page, 10);
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("SELEKT * FROM clicks_s", { delay: 20 });
+  await page.keyboard.press("Escape");
+  await page.keyboard.type(";");
+  await page.getByTestId("sql-run").click();
+  await expect(page.getByTestId("sql-error")).toContainText(/line 1[01]:1 — unexpected 'SELEKT'.*did you mean SELECT/);
+  await expect(page.locator(".squiggly-error").first()).toBeVisible();
+  await expectAccessible(page, "SQL tab");
+});
+
 test("console consumer: a topic's records as kafka-console-consumer prints them", async ({ page }) => {
   await openLiveWorld(page);
   await page.getByTestId("first-world-dismiss").click();

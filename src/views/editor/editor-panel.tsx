@@ -1,20 +1,37 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, useEffect, useMemo, useRef, useState } from "react";
 import type { StartApplicationInput } from "../../engine-client/workbench-types";
 import { startGroupsPoller } from "../../state/groups-poller";
 import { brokerClient, useStore } from "../../state/store";
 import { compileMarkers, runtimeMarker, type EditorMarker } from "./diagnostics";
+import { MonacoEditor } from "./lazy-monaco";
+import { SqlPanel } from "./sql-panel";
 import { TEMPLATES, type Template } from "./templates";
 import "./editor.css";
 
-// Monaco and its TypeScript service are only fetched when the editor opens.
-const MonacoEditor = lazy(async () => {
-  const [mod, declarations] = await Promise.all([import("./monaco-editor"), brokerClient()?.api.editorDeclarations() ?? Promise.resolve([])]);
-  mod.configureTypeScript(declarations);
-  return mod;
-});
+const MODES = [
+  { id: "topology", label: "Topology · TypeScript" },
+  { id: "sql", label: "SQL · ksqlDB" },
+] as const;
 
-/** Room for more languages: SQL joins this list when the engine runs it. */
-const MODES = [{ id: "topology", label: "Topology · TypeScript" }] as const;
+type Mode = (typeof MODES)[number]["id"];
+
+function ModeTabs({ mode, onMode }: { mode: Mode; onMode: (m: Mode) => void }) {
+  return (
+    <div className="editor-modes" role="tablist" aria-label="Editor language">
+      {MODES.map((m) => (
+        <button key={m.id} type="button" role="tab" aria-selected={mode === m.id} className={mode === m.id ? "tab active" : "tab"} data-testid={`editor-mode-${m.id}`} onClick={() => onMode(m.id)}>
+          {m.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The editor drawer: a topology in TypeScript, or ksqlDB statements. */
+export function EditorPanel() {
+  const [mode, setMode] = useState<Mode>("topology");
+  return mode === "sql" ? <SqlPanel modes={<ModeTabs mode={mode} onMode={setMode} />} /> : <TopologyPanel modes={<ModeTabs mode={mode} onMode={setMode} />} />;
+}
 
 const DRAFT_PREFIX = "editor:";
 const DRAFT_SAVE_MS = 800;
@@ -37,7 +54,7 @@ function Status({ state, busy }: { state: string | null; busy: boolean }) {
   );
 }
 
-export function EditorPanel() {
+function TopologyPanel({ modes }: { modes: React.ReactNode }) {
   const applications = useStore((s) => s.applications);
   const selectedApp = useStore((s) => s.selectedApp);
   const topics = useStore((s) => s.topics);
@@ -136,13 +153,7 @@ export function EditorPanel() {
   return (
     <div className="editor-panel" data-testid="editor-panel">
       <div className="editor-toolbar">
-        <div className="editor-modes" role="tablist" aria-label="Editor language">
-          {MODES.map((m) => (
-            <button key={m.id} type="button" role="tab" aria-selected className="tab active">
-              {m.label}
-            </button>
-          ))}
-        </div>
+        {modes}
         <label className="inline-field">
           <span className="label">application.id</span>
           <input
@@ -250,7 +261,7 @@ export function EditorPanel() {
         </p>
       )}
       <Suspense fallback={<div className="monaco-host loading quiet">Loading the editor and the TypeScript service…</div>}>
-        {source !== null && <MonacoEditor value={source} textVersion={textVersion} onChange={setSourceState} markers={markers} theme={theme} presentation={presentation} onRun={() => void run()} revealLine={firstError} />}
+        {source !== null && <MonacoEditor language="typescript" file="topology.ts" value={source} textVersion={textVersion} onChange={setSourceState} markers={markers} theme={theme} presentation={presentation} onRun={() => void run()} revealLine={firstError} />}
       </Suspense>
     </div>
   );

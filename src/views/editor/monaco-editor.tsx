@@ -8,6 +8,7 @@ import { useEffect, useRef } from "react";
 import * as monaco from "monaco-editor";
 import EditorWorker from "monaco-editor/editor/editor.worker?worker";
 import TsWorker from "monaco-editor/language/typescript/ts.worker?worker";
+import type { SqlCatalog } from "../../engine-client/workbench-types";
 import type { EditorMarker } from "./diagnostics";
 
 declare global {
@@ -22,15 +23,27 @@ window.MonacoEnvironment = {
   },
 };
 
-const MODEL_URI = monaco.Uri.parse("file:///topology.ts");
 
-// Monaco's themes on the workbench's surfaces; the dark one's comments are brightened to
-// meet WCAG AA contrast (4.5:1), as everything else on screen does.
-monaco.editor.defineTheme("streamlab-light", { base: "vs", inherit: true, rules: [], colors: { "editor.background": "#ffffff" } });
+// Monaco's themes on the workbench's surfaces, with the few token colours that miss WCAG AA
+// contrast (4.5:1) adjusted, as everything else on screen meets it.
+monaco.editor.defineTheme("streamlab-light", {
+  base: "vs",
+  inherit: true,
+  // "vs" gives SQL operators light grey and SQL strings pure red, both below 4.5:1 on white.
+  rules: [
+    { token: "operator.sql", foreground: "4d5b69" },
+    { token: "string.sql", foreground: "a31515" },
+  ],
+  colors: { "editor.background": "#ffffff" },
+});
 monaco.editor.defineTheme("streamlab-dark", {
   base: "vs-dark",
   inherit: true,
-  rules: [{ token: "comment", foreground: "8fbf7f" }],
+  rules: [
+    { token: "comment", foreground: "8fbf7f" },
+    { token: "string.sql", foreground: "e2a285" },
+    { token: "operator.sql", foreground: "a9b7c6" },
+  ],
   colors: { "editor.background": "#181c22" },
 });
 const MARKER_OWNER = "streamlab-engine";
@@ -54,7 +67,35 @@ export function configureTypeScript(declarations: ReadonlyArray<{ fileName: stri
   for (const d of declarations) ts.typescriptDefaults.addExtraLib(d.text, `file:///node_modules/@types/streamlab/${d.fileName}`);
 }
 
+let sqlCompletion = false;
+
+/** Completion for the SQL tab: streams, tables, their columns and the functions the engine knows. */
+export function configureSql(catalog: () => Promise<SqlCatalog | undefined>): void {
+  if (sqlCompletion) return;
+  sqlCompletion = true;
+  monaco.languages.registerCompletionItemProvider("sql", {
+    triggerCharacters: [".", " "],
+    async provideCompletionItems(model, position) {
+      const word = model.getWordUntilPosition(position);
+      const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
+      const c = await catalog();
+      if (!c) return { suggestions: [] };
+      const K = monaco.languages.CompletionItemKind;
+      const suggestions: monaco.languages.CompletionItem[] = [];
+      for (const s of c.sources) {
+        suggestions.push({ label: s.name, kind: K.Class, detail: `${s.type} on ${s.topic}`, insertText: s.name, range });
+        for (const col of s.columns) suggestions.push({ label: col.name, kind: K.Field, detail: `${col.type}${col.key ? " KEY" : ""} · ${s.name}`, insertText: col.name, range });
+      }
+      for (const f of c.functions) suggestions.push({ label: f, kind: K.Function, insertText: f, range });
+      return { suggestions };
+    },
+  });
+}
+
 export interface MonacoEditorProps {
+  language: "typescript" | "sql";
+  /** The model's file name (topology.ts, query.sql): one model per file, kept between openings. */
+  file: string;
   /** The text to show when `textVersion` changes (a template, a saved draft): not an echo of typing. */
   value: string;
   textVersion: number;
@@ -68,7 +109,8 @@ export interface MonacoEditorProps {
   revealLine: number | null;
 }
 
-export default function MonacoEditor({ value, textVersion, onChange, markers, theme, presentation, onRun, revealLine }: MonacoEditorProps) {
+export default function MonacoEditor({ language, file, value, textVersion, onChange, markers, theme, presentation, onRun, revealLine }: MonacoEditorProps) {
+  const uri = monaco.Uri.parse(`file:///${file}`);
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const latest = useRef({ onChange, onRun });
@@ -78,7 +120,7 @@ export default function MonacoEditor({ value, textVersion, onChange, markers, th
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const model = monaco.editor.getModel(MODEL_URI) ?? monaco.editor.createModel(initial.current, "typescript", MODEL_URI);
+    const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(initial.current, language, uri);
     if (model.getValue() !== initial.current) model.setValue(initial.current);
     const e = monaco.editor.create(el, {
       model,
@@ -92,7 +134,7 @@ export default function MonacoEditor({ value, textVersion, onChange, markers, th
       scrollBeyondLastLine: false,
       tabSize: 2,
       fixedOverflowWidgets: true,
-      ariaLabel: "Topology source, topology.ts",
+      ariaLabel: language === "sql" ? "SQL statements" : "Topology source, topology.ts",
     });
     editor.current = e;
     // Keys typed into the editor are text, never the workbench's shortcuts (space, ".", "t"…).
@@ -115,7 +157,7 @@ export default function MonacoEditor({ value, textVersion, onChange, markers, th
   const latestValue = useRef(value);
   latestValue.current = value;
   useEffect(() => {
-    const model = monaco.editor.getModel(MODEL_URI);
+    const model = monaco.editor.getModel(uri);
     if (model && model.getValue() !== latestValue.current) model.setValue(latestValue.current);
   }, [textVersion]);
 
@@ -128,7 +170,7 @@ export default function MonacoEditor({ value, textVersion, onChange, markers, th
   }, [presentation]);
 
   useEffect(() => {
-    const model = monaco.editor.getModel(MODEL_URI);
+    const model = monaco.editor.getModel(uri);
     if (!model) return;
     monaco.editor.setModelMarkers(
       model,

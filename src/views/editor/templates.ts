@@ -203,3 +203,15 @@ export default (builder: StreamsBuilder) => {
 `,
   },
 ];
+
+/** What the SQL tab starts with: the first world's clicks as a stream, counted live per page. */
+export const SQL_EXAMPLE = `-- The clicks topic as a stream, and page views per 10 seconds, live.
+CREATE STREAM clicks_s (userId VARCHAR KEY, page VARCHAR, action VARCHAR)
+  WITH (kafka_topic='clicks', value_format='JSON');
+
+SELECT page, COUNT(*) AS views
+  FROM clicks_s
+  WINDOW TUMBLING (SIZE 10 SECONDS)
+  GROUP BY page
+  EMIT CHANGES;
+`;
