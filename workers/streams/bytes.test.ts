@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { asciiText, utf8Decode, utf8Encode } from "./bytes";
+import { asciiText, charsOf, utf8Decode, utf8Encode } from "./bytes";
 
 const platformEncoder = new TextEncoder();
 const platformDecoder = new TextDecoder();
@@ -30,6 +30,21 @@ describe("UTF-8 helpers", () => {
       ),
       { seed: 11, numRuns: 500 },
     );
+  });
+
+  it("charsOf makes one char per byte at every length, pooled or not", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 70 }), fc.uint8Array({ minLength: 4090, maxLength: 9000 })), (bytes) => {
+        const s = charsOf(bytes);
+        expect(s.length).toBe(bytes.length);
+        for (let i = 0; i < bytes.length; i++) if (s.charCodeAt(i) !== bytes[i]) expect(s.charCodeAt(i)).toBe(bytes[i]);
+      }),
+      { seed: 3, numRuns: 200 },
+    );
+    // A shorter call after a longer one of the same pool must not see the longer one's bytes.
+    expect(charsOf(Uint8Array.of(97, 98, 99))).toBe("abc");
+    expect(charsOf(Uint8Array.of(120))).toBe("x");
+    expect(charsOf(Uint8Array.of(97, 98, 99))).toBe("abc");
   });
 
   it("asciiText answers only for short ASCII", () => {

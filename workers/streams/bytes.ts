@@ -57,10 +57,29 @@ function isAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * One plain array per length up to 64, reused to pass bytes to String.fromCharCode: applying
+ * it to a typed array goes through a runtime conversion that allocates a list per call.
+ */
+const CHAR_ARGS: number[][] = Array.from({ length: 65 }, (_, n) => new Array<number>(n).fill(0));
+
+/** A string whose char codes are the bytes (0..255): ASCII text, or a byte-ordered id. */
+export function charsOf(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n <= 64) {
+    const args = CHAR_ARGS[n]!;
+    for (let i = 0; i < n; i++) args[i] = bytes[i]!;
+    return String.fromCharCode.apply(null, args);
+  }
+  let s = "";
+  for (let i = 0; i < n; i += 4096) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  return s;
+}
+
 /** Short ASCII bytes as a string; `undefined` when they are long or not ASCII (decode them properly). */
 export function asciiText(bytes: Uint8Array): string | undefined {
   if (bytes.length > SHORT_TEXT || !isAscii(bytes)) return undefined;
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  return charsOf(bytes);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { charsOf } from "../bytes";
+
 /**
  * A map from string keys to values, iterated in key order (JS string order, which for
  * byte strings built by {@link bytesToId} is unsigned byte order, as RocksDB and Kafka's
@@ -86,12 +88,7 @@ export function bytesToId(bytes: Uint8Array | null): string {
 
 /** {@link bytesToId} of non-null bytes. */
 export function idOf(bytes: Uint8Array): string {
-  if (bytes.length <= 64) return String.fromCharCode.apply(null, bytes as unknown as number[]);
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 4096) {
-    s += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  }
-  return s;
+  return charsOf(bytes);
 }
 
 /** A non-negative integer as a fixed-width string that sorts numerically (up to 2^56). */
