@@ -52,7 +52,9 @@ export class StoreKeys<K, A = unknown> {
       }
     }
     const bytes = this.serializer.serialize(this.storeName, key) ?? new Uint8Array(0);
-    const entry: StoreKey<A> = { key, bytes, id: idOf(bytes), attached: undefined };
+    const id = idOf(bytes);
+    // An ASCII string key is its own id: sharing the object keeps a lookup's reads on one string.
+    const entry: StoreKey<A> = { key, bytes, id: id === key ? (key as string) : id, attached: undefined };
     if (memoable) {
       if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
       this.memo.set(key, entry);

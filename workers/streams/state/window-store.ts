@@ -258,7 +258,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       } else storeValue(slot, value);
       this.addSlot(k, slot);
     }
-    this.log(k.bytes, key, value ?? null, windowStartTimestamp);
+    this.log(k, key, value ?? null, windowStartTimestamp);
   }
 
   /** Changelog key: key bytes, 8-byte window start, 4-byte sequence number. */
@@ -277,19 +277,21 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     }
   }
 
-  private log(keyBytes: Uint8Array, key: K, value: V | null, start: number): void {
+  private log(k: StoreKey<Slot<K, V>>, key: K, value: V | null, start: number): void {
     const ctx = this.context;
     if (!ctx || this.restoring) return;
     const seq = this.options.retainDuplicates ? this.seqnum++ : 0;
     const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
     if (ctx.changelog) {
-      const n = keyBytes.length;
+      const id = k.id;
+      const n = id.length;
       const logKey = new Uint8Array(n + 12);
-      // A loop beats TypedArray#set's call overhead for the short keys stores mostly hold.
-      if (n <= 64) for (let i = 0; i < n; i++) logKey[i] = keyBytes[i]!;
-      else logKey.set(keyBytes, 0);
-      writeInt64BE(logKey, keyBytes.length, start);
-      const pos = keyBytes.length + 8;
+      // The id's char codes are the key bytes, and the id is what the lookup just touched
+      // (for ASCII string keys it is the key itself); the bytes array would be two more objects to load.
+      if (n <= 64) for (let i = 0; i < n; i++) logKey[i] = id.charCodeAt(i);
+      else logKey.set(k.bytes, 0);
+      writeInt64BE(logKey, n, start);
+      const pos = n + 8;
       logKey[pos] = (seq >>> 24) & 0xff;
       logKey[pos + 1] = (seq >>> 16) & 0xff;
       logKey[pos + 2] = (seq >>> 8) & 0xff;
