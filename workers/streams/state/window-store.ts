@@ -3,7 +3,7 @@ import { KeyValue } from "../key-value";
 import type { Serde } from "../serdes";
 import { TimeWindow, Windowed, type Window } from "../windowed";
 import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
-import { StoreKeys, type StoreKey } from "./store-keys";
+import { StoreKeys } from "./store-keys";
 import { storedValue, storeValue, type StoredValue } from "./stored-value";
 
 /** `fetch(key, from, to)` results: window start -> value. */
@@ -97,8 +97,20 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private readonly segments = new Map<number, Segment<K, V>>();
   /** Each key's slots by ascending start, for fetch(key, from, to). */
   private readonly byKey = new Map<string, Array<Slot<K, V>>>();
-  /** Each key remembers the slot it last used: records of a key mostly land in the same window. */
-  private readonly keys: StoreKeys<K, Slot<K, V>>;
+  private readonly keys: StoreKeys<K>;
+  /**
+   * String and number keys: the key's newest live slot. Records of a key mostly land in its
+   * newest window, so one lookup by the key itself finds the slot, and the slot carries the
+   * key's id and stored key object for everything else.
+   */
+  private readonly latest = new Map<unknown, Slot<K, V>>();
+  /** What {@link resolve} found for the key at hand (fields rather than a result object per call). */
+  private readonly ref: { id: string; key: unknown; latest: Slot<K, V> | undefined; direct: boolean } = {
+    id: "",
+    key: undefined,
+    latest: undefined,
+    direct: false,
+  };
   private observedStreamTime = -1;
   private seqnum = 0;
   private context: StateStoreContext | undefined;
@@ -156,7 +168,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       const segment = this.segments.get(start)!;
       this.segments.delete(start);
       for (const slot of segment.slots.values()) {
-        slot.live = false;
+        this.unlink(slot);
         // The oldest start of all is also the oldest of each key in it.
         const list = this.byKey.get(slot.id)!;
         if (list[0] === slot) list.shift();
@@ -186,14 +198,33 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return segment;
   }
 
-  /** The key's slot for this window start, if any. */
-  private find(k: StoreKey<Slot<K, V>>, start: number): Slot<K, V> | undefined {
-    const known = k.attached;
-    if (known !== undefined && known.start === start && known.live) return known;
-    const list = this.byKey.get(k.id);
-    const slot = list === undefined ? undefined : this.slotAt(list, start);
-    if (slot !== undefined) k.attached = slot;
-    return slot;
+  /** Fills {@link ref} for `key`: its id, the key object to store, its newest slot. */
+  private resolve(key: K): void {
+    if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
+    const ref = this.ref;
+    // -0 and 0 are one Map key but may serialize differently (a Double serde keeps the sign).
+    ref.direct = typeof key === "string" || (typeof key === "number" && !Object.is(key, -0));
+    if (ref.direct) {
+      const newest = this.latest.get(key);
+      if (newest !== undefined) {
+        ref.id = newest.id;
+        ref.key = newest.key;
+        ref.latest = newest;
+        return;
+      }
+    }
+    const k = this.keys.of(key);
+    ref.id = k.id;
+    ref.key = k.key;
+    ref.latest = undefined;
+  }
+
+  /** The slot of the resolved key for this window start, if any. */
+  private find(start: number): Slot<K, V> | undefined {
+    const newest = this.ref.latest;
+    if (newest !== undefined && newest.start === start) return newest;
+    const list = this.byKey.get(this.ref.id);
+    return list === undefined ? undefined : this.slotAt(list, start);
   }
 
   private slotAt(list: ReadonlyArray<Slot<K, V>>, start: number): Slot<K, V> | undefined {
@@ -210,17 +241,28 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return slot !== undefined && slot.start === start ? slot : undefined;
   }
 
-  private addSlot(k: StoreKey<Slot<K, V>>, slot: Slot<K, V>): void {
+  private addSlot(slot: Slot<K, V>): void {
     this.segmentFor(slot.start).add(slot);
     const list = this.byKey.get(slot.id);
     if (list === undefined) this.byKey.set(slot.id, [slot]);
     else if (list[list.length - 1]!.start < slot.start) list.push(slot);
     else list.splice(lowerBoundByStart(list, slot.start), 0, slot);
-    k.attached = slot;
+    const ref = this.ref;
+    if (ref.direct && (ref.latest === undefined || ref.latest.start < slot.start)) {
+      this.latest.set(slot.key, slot);
+      ref.latest = slot;
+    }
+  }
+
+  /** A slot leaves the store: unlinks it, and forgets it as its key's newest. */
+  private unlink(slot: Slot<K, V>): void {
+    slot.live = false;
+    if (this.latest.get(slot.key) === slot) this.latest.delete(slot.key);
   }
 
   private removeSlot(slot: Slot<K, V>): void {
-    slot.live = false;
+    this.unlink(slot);
+    if (this.ref.latest === slot) this.ref.latest = undefined;
     const segment = this.segments.get(slot.start)!;
     segment.remove(slot.id);
     if (segment.slots.size === 0) {
@@ -237,8 +279,9 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     this.observedStreamTime = Math.max(this.observedStreamTime, windowStartTimestamp);
     if (windowStartTimestamp <= this.observedStreamTime - this.options.retentionMs) return;
     if (windowStartTimestamp < 0) throw new RangeError(`store times are never negative, got ${windowStartTimestamp}`);
-    const k = this.keys.of(key);
-    const existing = this.find(k, windowStartTimestamp);
+    this.resolve(key);
+    const ref = this.ref;
+    const existing = this.find(windowStartTimestamp);
     if (value === null || value === undefined) {
       if (this.options.retainDuplicates) return;
       if (existing) this.removeSlot(existing);
@@ -246,19 +289,18 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       existing.values.push(value);
       existing.value = value;
     } else if (existing) {
-      // A remembered key hands out one object for equal strings: an entry made with it keeps it,
-      // rather than pointing an old entry at each record's fresh copy.
-      if (existing.key !== k.key) existing.key = k.key as K;
+      // Equal strings get one stored object: an old slot is not pointed at each record's fresh copy.
+      if (existing.key !== ref.key) existing.key = ref.key as K;
       storeValue(existing, value);
     } else {
-      const slot: Slot<K, V> = { key: k.key as K, id: k.id, start: windowStartTimestamp, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true };
+      const slot: Slot<K, V> = { key: ref.key as K, id: ref.id, start: windowStartTimestamp, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true };
       if (this.options.retainDuplicates) {
         slot.value = value;
         slot.values = [value];
       } else storeValue(slot, value);
-      this.addSlot(k, slot);
+      this.addSlot(slot);
     }
-    this.log(k, key, value ?? null, windowStartTimestamp);
+    this.log(key, value ?? null, windowStartTimestamp);
   }
 
   /** Changelog key: key bytes, 8-byte window start, 4-byte sequence number. */
@@ -277,19 +319,20 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     }
   }
 
-  private log(k: StoreKey<Slot<K, V>>, key: K, value: V | null, start: number): void {
+  /** Logs a change of the key {@link resolve} last filled in. */
+  private log(key: K, value: V | null, start: number): void {
     const ctx = this.context;
     if (!ctx || this.restoring) return;
     const seq = this.options.retainDuplicates ? this.seqnum++ : 0;
     const timestamp = value instanceof ValueAndTimestamp ? value.timestamp() : ctx.currentTimestamp();
     if (ctx.changelog) {
-      const id = k.id;
+      const id = this.ref.id;
       const n = id.length;
       const logKey = new Uint8Array(n + 12);
       // The id's char codes are the key bytes, and the id is what the lookup just touched
       // (for ASCII string keys it is the key itself); the bytes array would be two more objects to load.
       if (n <= 64) for (let i = 0; i < n; i++) logKey[i] = id.charCodeAt(i);
-      else logKey.set(k.bytes, 0);
+      else logKey.set(this.keys.of(key).bytes, 0);
       writeInt64BE(logKey, n, start);
       const pos = n + 8;
       logKey[pos] = (seq >>> 24) & 0xff;
@@ -319,7 +362,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   fetch(key: K, timeFrom: number, timeTo?: number): V | null | WindowStoreIterator<V> {
     if (timeTo === undefined) {
       if (timeFrom < this.minLiveTime()) return null;
-      const slot = this.find(this.keys.of(key), timeFrom);
+      this.resolve(key);
+      const slot = this.find(timeFrom);
       return slot ? storedValue(slot) : null;
     }
     return new KeyValueIterator(this.fetchList(key, timeFrom, timeTo));
@@ -328,7 +372,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   private fetchList(key: K, timeFrom: number, timeTo: number): Array<KeyValue<number, V>> {
     const from = Math.max(timeFrom, this.minLiveTime());
     if (timeTo < from) return [];
-    const list = this.byKey.get(this.keys.of(key).id);
+    this.resolve(key);
+    const list = this.byKey.get(this.ref.id);
     if (!list) return [];
     const out: Array<KeyValue<number, V>> = [];
     for (let i = lowerBoundByStart(list, from); i < list.length; i++) {
