@@ -58,6 +58,25 @@ export class PushQuery implements PushQueryHandle {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * The rows as an async iterator: every row received so far, then each new one as it comes,
+   * ending when the query ends (LIMIT reached, cancelled). Rows arrive as the engine runs the
+   * query, i.e. as its clock moves or it settles.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Row, void, undefined> {
+    let next = 0;
+    for (;;) {
+      while (next < this.received.length) yield this.received[next++]!;
+      if (this.current !== "RUNNING") return;
+      await new Promise<void>((resolve) => {
+        const stop = this.subscribe(() => {
+          stop();
+          resolve();
+        });
+      });
+    }
+  }
+
   async cancel(): Promise<void> {
     this.finish("CANCELLED");
     await this.stopApplication(this);

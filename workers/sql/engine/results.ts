@@ -68,4 +68,6 @@ export interface PushQueryHandle {
   /** Called for every new row, and once more with `done` when the query ends. */
   subscribe(listener: (event: { row?: Row; done?: PushQueryState }) => void): () => void;
   cancel(): Promise<void>;
+  /** Rows received so far, then each new one, until the query ends. */
+  [Symbol.asyncIterator](): AsyncIterator<Row>;
 }

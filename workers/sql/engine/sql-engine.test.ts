@@ -230,9 +230,26 @@ describe("SqlEngine", () => {
     handle.subscribe((e) => seen.push(e));
     await run("INSERT INTO s (id, v) VALUES (1, 'skip'); INSERT INTO s (id, v) VALUES (2, 'x'); INSERT INTO s (id, v) VALUES (3, 'y'); INSERT INTO s (id, v) VALUES (4, 'z');");
     expect(seen).toEqual([{ row: { ID: 2, V: "x" } }, { row: { ID: 3, V: "y" } }, { done: "DONE" }]);
+    const iterated: unknown[] = [];
+    for await (const row of handle) iterated.push(row);
+    expect(iterated).toEqual([{ ID: 2, V: "x" }, { ID: 3, V: "y" }]);
     expect(handle.state()).toBe("DONE");
     await sql.reapPushQueries();
     expect(engine.describeApplications().find((a) => a.applicationId.includes(handle.id))?.state).toBe("NOT_RUNNING");
+  });
+
+  it("a push query's rows can be awaited with for await, as they arrive", async () => {
+    const { sql, run } = await setup();
+    await run("CREATE STREAM s (id INT KEY, v VARCHAR) WITH (kafka_topic='s', value_format='JSON', partitions=1);");
+    const handle = (await sql.execute("SELECT v FROM s EMIT CHANGES LIMIT 2;", { push: "keep" })).results[0]!.push!;
+    const collected = (async () => {
+      const rows: unknown[] = [];
+      for await (const row of handle) rows.push(row);
+      return rows;
+    })();
+    await run("INSERT INTO s (id, v) VALUES (1, 'a');");
+    await run("INSERT INTO s (id, v) VALUES (2, 'b'); INSERT INTO s (id, v) VALUES (3, 'c');");
+    expect(await collected).toEqual([{ V: "a" }, { V: "b" }]);
   });
 
   it("TERMINATE stops the query and cleans its internal topics", async () => {
