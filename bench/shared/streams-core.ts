@@ -3,10 +3,13 @@
  * machinery the broker path uses (StreamTask per sub-topology, a RecordCollector taking
  * sink, repartition and changelog records), on records already decoded from batches
  * (key and value are subarrays of one packed buffer per ~16 KiB, as a fetch hands them
- * out). Each topology sits next to a hand-written loop over the same records doing the
+ * out). Each topology sits next to hand-written loops over the same records doing the
  * same work: decode key and value bytes, filter / count per (key, window) / join in a
- * Map, encode what is written (output and, for the aggregates, changelog records). The
- * ratio between the two is the figure to watch; the absolute rates depend on the machine.
+ * Map, encode what is written (output and, for the aggregates, changelog records). Hand
+ * loop 1 converts text with TextDecoder/TextEncoder, as such a loop is first written;
+ * hand loop 2 with the engine's own UTF-8 helpers, so its ratio is the engine's overhead
+ * alone. The ratios are the figures to watch; the absolute rates depend on the machine
+ * (and on its load: engine and hand loops take turns so that drift hits them alike).
  *
  * Shared by the Node benchmark and the one in a Chromium worker.
  */
