@@ -22,8 +22,9 @@ import type { ApplicationDescription, ApplicationEvent } from "../streams/runtim
 import { StreamsApplications, type RestartRequest } from "../streams/runtime/applications";
 import type { ResetReport } from "../streams/runtime/app-reset";
 import { WindowedKeyFormats, type WindowedKeyFormat } from "../streams/runtime/key-formats";
-import { InProcessChannel, type ProcessingChannelFactory } from "../streams/runtime/processing-channel";
-import { ProcessingRuntime } from "../streams/runtime/processing-runtime";
+import type { ProcessingChannel, ProcessingChannelFactory } from "../streams/runtime/processing-channel";
+import type { ProcessingRuntime } from "../streams/runtime/processing-runtime";
+import type { RuntimeReply, RuntimeRequest } from "../streams/runtime/protocol";
 import type { StateStore } from "../streams/state/state-store";
 import type { TopologyFactory } from "../streams/user-code/load";
 import { SqlEngine } from "../sql/engine/sql-engine";
@@ -74,6 +75,48 @@ export interface EngineOptions {
   streamsBatchRecords?: number;
 }
 
+/**
+ * A built topology (a SQL query) run in the engine's own thread, as InProcessChannel does,
+ * but with the processing runtime's module loaded on the first request: that module brings
+ * the TypeScript compiler (for topologies written as source), megabytes the browser's
+ * broker worker would otherwise parse at start for no use until a query runs.
+ */
+class BuiltTopologyChannel implements ProcessingChannel {
+  readonly packs = false;
+  private loading: Promise<ProcessingRuntime> | undefined;
+  private runtime: ProcessingRuntime | undefined;
+  private terminated = false;
+
+  constructor(
+    private readonly build: TopologyFactory,
+    private readonly created: (runtime: ProcessingRuntime) => void,
+  ) {}
+
+  async request<R extends RuntimeReply>(request: RuntimeRequest): Promise<R> {
+    if (this.terminated) throw new Error("the processing runtime was stopped");
+    const runtime = this.runtime ?? (await this.load());
+    if (this.terminated) throw new Error("the processing runtime was stopped");
+    return runtime.handle(request) as R;
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.runtime?.close();
+  }
+
+  private load(): Promise<ProcessingRuntime> {
+    this.loading ??= import("../streams/runtime/processing-runtime").then(({ ProcessingRuntime }) => {
+      const runtime = new ProcessingRuntime({ factory: this.build });
+      this.runtime = runtime;
+      this.created(runtime);
+      // Stopped while the module loaded: nothing will ask this runtime anything.
+      if (this.terminated) runtime.close();
+      return runtime;
+    });
+    return this.loading;
+  }
+}
+
 /** Fetch size used when the engine reads whole partitions for itself. */
 const READ_CHUNK_BYTES = 1 << 20;
 
@@ -108,8 +151,9 @@ export class Engine implements EnginePort {
       channels: (applicationId) => {
         const built = this.builtTopologies.get(applicationId);
         if (built) {
-          built.runtime = new ProcessingRuntime({ factory: built.build });
-          return new InProcessChannel(built.runtime);
+          return new BuiltTopologyChannel(built.build, (runtime) => {
+            built.runtime = runtime;
+          });
         }
         if (!options.processing) throw new KafkaError("INVALID_REQUEST", `streams application "${applicationId}": this engine has no processing runtime for topologies`);
         return options.processing(applicationId);
