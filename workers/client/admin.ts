@@ -11,7 +11,8 @@ import { KafkaError } from "../protocol/errors";
 import { fromSeamError } from "../protocol/seam-error";
 import type { ClientRuntime } from "./client-runtime";
 import type { ItemError, TopicMetadata } from "./client-transport";
-import { toKafkaJsGroup, type GroupDescription } from "./consumer";
+import type { GroupDescription } from "./consumer-api";
+import { toKafkaJsGroup } from "./kafkajs-group";
 import { Instrumentation, eventNames, type InstrumentationEvent, type RemoveInstrumentationEventListener } from "./instrumentation";
 import { parseOffset } from "./producer";
 
