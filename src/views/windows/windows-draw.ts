@@ -121,6 +121,11 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
     ctx.fillStyle = colour;
     ctx.fillRect(0, block.top + 3, 3, block.height - 6);
 
+    // Windows that began before the visible range are cut at the axis, not drawn over the labels.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, 0, plot + 12, height);
+    ctx.clip();
     for (const b of byKey.get(block.key) ?? []) {
       const r = block.row[b.id];
       if (r === undefined) continue;
@@ -138,21 +143,27 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
       ctx.fillRect(x1, y, x2 - x1, h);
       ctx.strokeStyle = colour;
       ctx.lineWidth = b.closed ? 1 : 1.5 + 1.5 * fresh;
-      ctx.setLineDash(b.closed ? [] : []);
+      ctx.setLineDash([]);
       ctx.strokeRect(x1 + 0.5, y + 0.5, x2 - x1 - 1, h - 1);
       const text = valueText(b.value);
       ctx.font = "600 13px 'IBM Plex Mono', monospace";
       const tw = ctx.measureText(text).width;
-      if (tw + 8 < x2 - x1) {
+      if (tw + 8 < x2 - Math.max(x1, left)) {
         ctx.textAlign = "center";
         ctx.fillStyle = p.text;
-        ctx.fillText(text, (x1 + x2) / 2, y + h / 2);
+        ctx.fillText(text, (Math.max(x1, left) + x2) / 2, y + h / 2);
       }
     }
+    ctx.restore();
   }
 
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left - 6, 0, plot + 18, height + 16);
+  ctx.clip();
   drawMerges(ctx, model.merges(), blocks, x, o);
   drawDots(ctx, model.dots(), blocks, x, range, o);
+  ctx.restore();
 
   // The close line: windows ending at or before it are closed (stream time − grace).
   if (Number.isFinite(streamTime)) {
