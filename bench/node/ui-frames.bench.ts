@@ -48,6 +48,25 @@ function gzipped(path: string): number {
   return gzipSync(readFileSync(path), { level: 9 }).length;
 }
 
+/** A built script and every chunk it imports statically, transitively (paths relative to the site). */
+function staticClosure(site: string, script: string): string[] {
+  const seen = new Set<string>([script]);
+  const queue = [script];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    const text = readFileSync(join(site, file), "utf8");
+    // Static imports only (`from"./x.js"`, `import"./x.js"`); `import("./x.js")` loads later.
+    for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*["'](\.\/[^"']+\.js)["']/g)) {
+      const path = join(file, "..", m[1]!);
+      if (!seen.has(path)) {
+        seen.add(path);
+        queue.push(path);
+      }
+    }
+  }
+  return [...seen];
+}
+
 interface FrameStats {
   frames: number;
   medianMs: number;
@@ -77,6 +96,10 @@ const MEASURE_FRAMES = `async (duration) => {
   return { gaps: stamps.slice(1).map((t, i) => t - stamps[i]), records: r1 - r0, wallMs: performance.now() - w0 };
 }`;
 
+async function topicRecords(page: Page): Promise<number> {
+  return page.evaluate(async (topic) => ((await window.__streamlab!.api.listTopics()).find((t) => t.name === topic) ?? { records: 0 }).records, TOPIC);
+}
+
 async function measureFrames(page: Page, ms: number): Promise<FrameStats> {
   return (page.evaluate(`(${MEASURE_FRAMES})(${ms})`) as Promise<{ gaps: number[]; records: number; wallMs: number }>).then(({ gaps, records, wallMs }) => {
     const sorted = [...gaps].sort((a, b) => a - b);
@@ -101,20 +124,59 @@ function frameRow(name: string, s: FrameStats): Row {
   };
 }
 
-async function heapUsed(page: Page): Promise<number> {
-  const session = await page.context().newCDPSession(page);
-  await session.send("Performance.enable");
-  await session.send("HeapProfiler.collectGarbage");
-  const { metrics } = await session.send("Performance.getMetrics");
-  await session.detach();
-  return metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? Number.NaN;
+/** JS heap in use after a forced full GC, of the page and of each worker it started (by worker name). */
+interface HeapReading {
+  page: number;
+  workers: Map<string, number>;
 }
+
+async function heapReading(page: Page): Promise<HeapReading> {
+  const session = await page.context().newCDPSession(page);
+  try {
+    await session.send("HeapProfiler.collectGarbage");
+    const pageHeap = (await session.send("Runtime.getHeapUsage")).usedSize;
+    // Workers are reached through their targets; Playwright's sessions attach to pages
+    // only, so the worker's protocol messages travel wrapped in the page session's.
+    const workers = new Map<string, number>();
+    const { targetInfos } = await session.send("Target.getTargets");
+    let nextId = 1;
+    const waiting = new Map<number, (result: unknown) => void>();
+    session.on("Target.receivedMessageFromTarget", (e) => {
+      const message = JSON.parse(e.message) as { id?: number; result?: unknown };
+      if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+    });
+    for (const target of targetInfos.filter((t) => t.type === "worker")) {
+      const { sessionId } = await session.send("Target.attachToTarget", { targetId: target.targetId, flatten: false });
+      const call = (method: string) =>
+        new Promise<unknown>((resolve) => {
+          const id = nextId++;
+          waiting.set(id, resolve);
+          void session.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params: {} }) });
+        });
+      await call("HeapProfiler.collectGarbage");
+      const usage = (await call("Runtime.getHeapUsage")) as { usedSize: number };
+      const name = target.title || target.url.replace(/^.*\//, "");
+      workers.set(name, (workers.get(name) ?? 0) + usage.usedSize);
+      await session.send("Target.detachFromTarget", { sessionId });
+    }
+    return { page: pageHeap, workers };
+  } finally {
+    await session.detach();
+  }
+}
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 async function run(options: BenchOptions): Promise<Row[]> {
   const rows: Row[] = [];
-  const site = mkdtempSync(join(tmpdir(), "streamlab-ui-bench-"));
-  options.progress("building the site");
-  await buildSite(site);
+  // STREAMLAB_BENCH_SITE: a site built beforehand (`npx vite build --outDir <dir>`), to
+  // compare builds under the same conditions without rebuilding each time.
+  const prebuilt = process.env.STREAMLAB_BENCH_SITE;
+  const site = prebuilt ?? mkdtempSync(join(tmpdir(), "streamlab-ui-bench-"));
+  if (!prebuilt) {
+    options.progress("building the site");
+    await buildSite(site);
+  }
   const served = await serveDirectory({ dir: site, port: 0 });
   const browser = await launchChromium({ viewport: { width: 1280, height: 720 } });
   try {
@@ -140,13 +202,15 @@ async function run(options: BenchOptions): Promise<Row[]> {
     const workerScripts = fetched.filter((p) => /\.worker-/.test(p));
     let initialGz = 0;
     for (const p of mainScripts) initialGz += gzipped(join(site, p));
-    let workersGz = 0;
-    for (const p of workerScripts) workersGz += gzipped(join(site, p));
     const assets = readdirSync(join(site, "assets"));
     const sizeOf = (prefix: string) => assets.filter((f) => f.startsWith(prefix) && f.endsWith(".js")).reduce((n, f) => n + gzipped(join(site, "assets", f)), 0);
+    const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+    // A worker's own imports are fetched by the worker, out of the page's sight: its size is
+    // its script with every chunk that script imports statically.
+    const workerSizes = workerScripts.map((p) => ({ name: p.replace(/^assets\//, "").replace(/-[\w-]+\.js$/, ""), gz: staticClosure(site, p).reduce((n, f) => n + gzipped(join(site, f)), 0) }));
     rows.push({
       name: "cold load: initial page JavaScript",
-      notes: `page ${(initialGz / 1024).toFixed(1)} KiB gzipped in ${mainScripts.length} files (target < 250 KB); workers started at load ${(workersGz / 1024).toFixed(0)} KiB (${workerScripts.map((p) => p.replace(/^assets\//, "").replace(/-[\w-]+\.js$/, "")).join(", ")}); Monaco and TypeScript ${((sizeOf("editor.api") + sizeOf("monaco-editor") + sizeOf("ts.worker")) / 1024).toFixed(0)} KiB and elkjs ${(sizeOf("elk.bundled") / 1024).toFixed(0)} KiB only when their view opens`,
+      notes: `page ${(initialGz / 1024).toFixed(1)} KiB gzipped in ${mainScripts.length} files (target < 250 KB); workers started at load: ${workerSizes.map((w) => `${w.name} ${kib(w.gz)}`).join(", ")}; Monaco and TypeScript ${kib(sizeOf("editor.api") + sizeOf("monaco-editor") + sizeOf("ts.worker"))} and elkjs ${kib(sizeOf("elk.bundled"))} only when their view opens; the processing runtime with the TypeScript compiler ${kib(sizeOf("processing-runtime"))} in each application's processing worker`,
     });
     rows.push({
       name: "cold load: time to interactive",
@@ -181,17 +245,43 @@ async function run(options: BenchOptions): Promise<Row[]> {
     }
 
     // ---- memory over a stretch of generation ----
-    const stretchMs = options.quick ? 20_000 : 120_000;
+    // The views take turns (a quarter of each cycle each), so whatever any of them keeps
+    // per record or per event has the time to pile up; the heap is read, after a full GC,
+    // each time the cycle comes back to the partitions view.
+    const stretchMs = options.quick ? 120_000 : 600_000;
+    const cycleMs = 60_000;
+    const views = ["partitions", "groups", "windows", "topology"] as const;
     options.progress(`heap over ${stretchMs / 1000} s of generation`);
-    await page.getByTestId("view-tab-groups").click();
-    const before = await heapUsed(page);
-    await page.waitForTimeout(stretchMs);
-    const after = await heapUsed(page);
-    const perTenMinutes = ((after - before) / stretchMs) * 600_000;
+    await page.getByTestId("view-tab-partitions").click();
+    await page.waitForTimeout(2000);
+    const readings: Array<{ atMs: number; heap: HeapReading }> = [{ atMs: 0, heap: await heapReading(page) }];
+    const produced0 = await topicRecords(page);
+    const stretchStarted = Date.now();
+    for (let at = 0; at < stretchMs; at += cycleMs) {
+      for (const view of views) {
+        await page.getByTestId(`view-tab-${view}`).click();
+        await page.waitForTimeout(cycleMs / views.length);
+      }
+      await page.getByTestId("view-tab-partitions").click();
+      await page.waitForTimeout(2000);
+      readings.push({ atMs: Date.now() - stretchStarted, heap: await heapReading(page) });
+      options.progress(`  heap at ${Math.round((Date.now() - stretchStarted) / 1000)} s: page ${mb(readings.at(-1)!.heap.page)} MB`);
+    }
+    const generatedPerSec = ((await topicRecords(page)) - produced0) / ((Date.now() - stretchStarted) / 1000);
+    const first = readings[0]!.heap;
+    const last = readings.at(-1)!.heap;
     rows.push({
-      name: `page heap over ${stretchMs / 1000} s of generation (groups view)`,
-      notes: `${(before / 1e6).toFixed(1)} MB before, ${(after / 1e6).toFixed(1)} MB after (after GC); extrapolated to 10 minutes: ${perTenMinutes >= 0 ? "+" : ""}${(perTenMinutes / 1e6).toFixed(1)} MB`,
+      name: `page heap over ${stretchMs / 60_000} min of generation (views in turn)`,
+      recordsPerSec: Math.round(generatedPerSec),
+      notes: `${mb(first.page)} MB before, ${mb(last.page)} MB after, max ${mb(Math.max(...readings.map((r) => r.heap.page)))} MB (after a forced GC, every ${cycleMs / 1000} s: ${readings.map((r) => mb(r.heap.page)).join(", ")})`,
     });
+    for (const [name, before] of first.workers) {
+      const series = readings.map((r) => r.heap.workers.get(name) ?? Number.NaN);
+      rows.push({
+        name: `worker heap over ${stretchMs / 60_000} min: ${name}`,
+        notes: `${mb(before)} MB before, ${mb(last.workers.get(name) ?? Number.NaN)} MB after (every ${cycleMs / 1000} s: ${series.map(mb).join(", ")})`,
+      });
+    }
     await page.evaluate(async () => {
       const api = window.__streamlab!.api;
       await api.pause();
@@ -201,7 +291,7 @@ async function run(options: BenchOptions): Promise<Row[]> {
   } finally {
     await browser.close();
     served.server.close();
-    rmSync(site, { recursive: true, force: true });
+    if (!prebuilt) rmSync(site, { recursive: true, force: true });
   }
   return rows;
 }
