@@ -161,10 +161,16 @@ describe("numeric functions", () => {
     expect(ev("GREATEST(3, NI, 9, 4)")).toBe(9);
     expect(ev("GREATEST('apple', 'pear')")).toBe("pear");
     expect(ev("GREATEST(NI, NI)")).toBe(null);
+    // Mixed numbers widen: ksqlDB's "implicit casting to double" case.
+    expect(typeOf("GREATEST(NI, 2, DEC, ND)")).toBe("DOUBLE");
+    expect(ev("GREATEST(1, DEC, 2.5E0)")).toBe(2.5);
+    expect(typeOf("GREATEST(NI, CAST(1 AS BIGINT))")).toBe("BIGINT");
   });
   it("LEAST ignores NULLs", () => {
     expect(ev("LEAST(3, NI, 9, 4)")).toBe(3);
     expect(ev("LEAST(2.5E0, 1.5E0)")).toBe(1.5);
+    expect(typeOf("LEAST(1, ND)")).toBe("DOUBLE");
+    expect(ev("LEAST(DEC, 2.5E0)")).toBe(-1.25);
   });
   it("GEO_DISTANCE: haversine with R = 6371 km or 3959 miles", () => {
     const km = ev("GEO_DISTANCE(37.4133, -122.1162, 37.7394, -122.4398)") as number;

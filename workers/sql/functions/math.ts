@@ -125,7 +125,8 @@ function extreme(name: string, description: string, pick: (c: number) => boolean
   const overloads: Overload[] = (["INTEGER", "BIGINT", "DOUBLE", "STRING", "BYTES", "DATE", "TIME", "TIMESTAMP"] as const).map((t) => ({
     params: [t],
     variadic: t,
-    returns: (args: (SqlType | null)[]) => args.find((a) => a !== null) ?? SqlTypes[t],
+    // Mixed numbers are widened to the overload's type: GREATEST(1, 2.5E0) is a DOUBLE.
+    returns: SqlTypes[t],
     impl,
   }));
   overloads.push({

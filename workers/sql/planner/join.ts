@@ -9,8 +9,9 @@
  *
  * A stream whose join expression is not its key is re-keyed first (and so repartitioned
  * by the DSL); a table never is. Rows of both sides are merged into one row whose columns
- * are renamed `<ALIAS>_<NAME>`. The result is keyed by the left join expression, or by a
- * synthetic ROWKEY for FULL OUTER joins and for criteria that are not plain columns.
+ * are renamed `<ALIAS>_<NAME>`. The result is keyed by the left join column (the right one
+ * when only that side is a plain column), or by a synthetic ROWKEY for FULL OUTER joins and
+ * for criteria that are not plain columns on either side.
  */
 import type { ColumnRef, Expression, Join } from "../ast";
 import type { KStream } from "../../streams/kstream";
@@ -172,7 +173,7 @@ export function planJoin(left: Relation, step: JoinStep, ctx: PlanContext, index
 
   const l = aliasedSlots(left.scope);
   const r = aliasedSlots(right.scope);
-  const synthetic = join.type === "FULL" || leftExpr.kind !== "ColumnRef";
+  const synthetic = join.type === "FULL" || (leftExpr.kind !== "ColumnRef" && rightExpr.kind !== "ColumnRef");
   const keep = step.needed ?? (() => true);
   const joiner = mergeRows(
     l.pairs.filter((_, i) => keep(left.scope[i]!)),
@@ -236,21 +237,29 @@ export function planJoin(left: Relation, step: JoinStep, ctx: PlanContext, index
   }
 
   let key: KeyColumn;
+  // The key column reads the record key where its own side may be missing (the left of a
+  // RIGHT join, the right of a LEFT join): the joined row holds null there.
+  const setKey = (slot: string) => {
+    const put = (k: unknown, v: unknown) => {
+      if (v !== null) (v as Row)[slot] = k;
+      return v;
+    };
+    if (result.stream) result.stream = result.stream.mapValues((k: unknown, v: unknown) => put(k, v));
+    else result.table = result.table!.mapValues((k: unknown, v: unknown) => put(k, v));
+  };
   if (synthetic) {
     key = { name: "ROWKEY", type: keyType, slot: "ROWKEY", text: "ROWKEY", synthetic: true };
     result.scope.push({ name: "ROWKEY", type: keyType, slot: "ROWKEY" });
-    const setKey = (k: unknown, v: unknown) => {
-      if (v !== null) (v as Row).ROWKEY = k;
-      return v;
-    };
-    if (result.stream) result.stream = result.stream.mapValues((k: unknown, v: unknown) => setKey(k, v));
-    else result.table = result.table!.mapValues((k: unknown, v: unknown) => setKey(k, v));
+    setKey("ROWKEY");
     result.keyAliases = [[leftText, rightText]];
   } else {
-    const leftRef = leftExpr as ColumnRef;
-    const col = result.scope.find((c) => c.name === leftRef.name && (leftRef.source === undefined || c.source === leftRef.source))!;
-    key = { name: leftRef.name, type: keyType, slot: col.slot ?? col.name, text: leftText, ...(col.source !== undefined ? { source: col.source } : {}) };
-    result.keyAliases = [[rightText]];
+    const fromLeft = leftExpr.kind === "ColumnRef";
+    const ref = (fromLeft ? leftExpr : rightExpr) as ColumnRef;
+    const sideAliases = fromLeft ? left.sources.map((x) => x.alias) : [step.alias];
+    const col = result.scope.find((c) => c.name === ref.name && (ref.source === undefined ? c.source !== undefined && sideAliases.includes(c.source) : c.source === ref.source))!;
+    key = { name: ref.name, type: keyType, slot: col.slot ?? col.name, text: fromLeft ? leftText : rightText, ...(col.source !== undefined ? { source: col.source } : {}) };
+    if (fromLeft ? join.type === "RIGHT" : join.type === "LEFT") setKey(key.slot);
+    result.keyAliases = [[fromLeft ? rightText : leftText]];
   }
   result.key = [key];
   return result;

@@ -3,6 +3,7 @@
  * ksqlDB's, as its query-validation tests record them (same statements, inputs, outputs).
  */
 import { describe, expect, it } from "vitest";
+import { formatSchema } from "./schema";
 import { QttHarness, type QttOutput } from "./testing/qtt-harness";
 
 const kv = (rows: QttOutput[]) => rows.map((r) => [r.key, r.value]);
@@ -476,5 +477,43 @@ describe("INSERT INTO and timestamps", () => {
       [27, { FIRST_NAME: "Walter", EVENTTYPE: "Overspeed" }],
       [28, { FIRST_NAME: null, EVENTTYPE: "Lane Departure" }],
     ]);
+  });
+});
+
+describe("result schemas as ksqlDB records them", () => {
+  const sinkSchema = (statements: string, sink = "OUTPUT") => {
+    const h = new QttHarness({ input: 1, left_topic: 1, right_topic: 1, i1: 1, i2: 1 });
+    h.execute(statements);
+    return formatSchema(h.metastore.getSource(sink)!.schema);
+  };
+
+  it("PARTITION BY moves the old key columns after the other value columns", () => {
+    expect(sinkSchema("CREATE STREAM INPUT (ID INT KEY, NAME STRING) with (kafka_topic='input', value_format='JSON'); CREATE STREAM OUTPUT AS select * from INPUT partition by ABS(ID);")).toBe(
+      "`KSQL_COL_0` INTEGER KEY, `NAME` STRING, `ID` INTEGER",
+    );
+    expect(sinkSchema("CREATE STREAM INPUT (ID INT KEY, NAME STRING, AGE INT) with (kafka_topic='input', value_format='JSON'); CREATE STREAM OUTPUT AS select * from INPUT partition by NAME;")).toBe(
+      "`NAME` STRING KEY, `AGE` INTEGER, `ID` INTEGER",
+    );
+    expect(sinkSchema("CREATE STREAM INPUT (K STRING KEY, ID bigint) with (kafka_topic='input', value_format='JSON'); CREATE STREAM OUTPUT AS select * from INPUT partition by ROWTIME;")).toBe(
+      "`ROWTIME` BIGINT KEY, `ID` BIGINT, `K` STRING",
+    );
+  });
+
+  it("a join's key is the selected key column itself before an equal column of the other side", () => {
+    const create = `CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');
+      CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');`;
+    expect(sinkSchema(`${create} CREATE STREAM INNER_JOIN as SELECT t.*, tt.name, tt.id FROM test tt inner join TEST_STREAM t WITHIN 11 SECONDS ON t.id = tt.id;`, "INNER_JOIN")).toBe(
+      "`TT_ID` BIGINT KEY, `T_ID` BIGINT, `T_F1` STRING, `T_F2` BIGINT, `NAME` STRING",
+    );
+  });
+
+  it("a join on an expression and a column is keyed by the column", () => {
+    const h = new QttHarness({ i1: 1, i2: 1 });
+    h.execute(`CREATE STREAM I1 (ID INT KEY, V0 INT, V1 INT) WITH (kafka_topic='i1', value_format='JSON');
+      CREATE TABLE I2 (ID INT PRIMARY KEY, V0 INT, V1 INT) WITH (kafka_topic='i2', value_format='JSON');
+      CREATE STREAM OUTPUT AS SELECT * FROM I1 JOIN I2 ON AS_VALUE(I1.ID) = I2.ID;`);
+    expect(formatSchema(h.metastore.getSource("OUTPUT")!.schema)).toBe("`I2_ID` INTEGER KEY, `I1_ID` INTEGER, `I1_V0` INTEGER, `I1_V1` INTEGER, `I2_V0` INTEGER, `I2_V1` INTEGER");
+    h.input({ topic: "i2", key: 1, value: { V0: 2, V1: 3 }, timestamp: 1 }, { topic: "i1", key: 1, value: { V0: 2, V1: 3 }, timestamp: 2 });
+    expect(kv(h.output("OUTPUT"))).toEqual([[1, { I1_ID: 1, I1_V0: 2, I1_V1: 3, I2_V0: 2, I2_V1: 3 }]]);
   });
 });

@@ -116,7 +116,11 @@ function partitionBy(rel: Relation, exprs: readonly Expression[], ctx: PlanConte
   const qualify = qualifier(rel.scope);
   const used = new Set(rel.scope.map((c) => c.name));
   let generated = 0;
-  const scope = [...rel.scope];
+  // After re-keying, the old key columns are ordinary value columns placed after the
+  // others (ksqlDB's PARTITION BY schema): `SELECT *` lists them last.
+  const oldKey = new Set(rel.key.map((k) => k.slot));
+  const isOldKey = (c: ScopeColumn) => oldKey.has(c.slot ?? c.name);
+  const scope = [...rel.scope.filter((c) => !isOldKey(c)), ...rel.scope.filter(isOldKey)];
   const key: KeyColumn[] = exprs.map((e, i) => {
     const compiled = compileExpression(e, options);
     const text = canonicalText(e, qualify);

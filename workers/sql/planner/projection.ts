@@ -117,29 +117,27 @@ function keyMissing(sinkName: string, key: readonly KeyColumn[], aliases: readon
 
 export function planProjection(select: readonly SelectItem[], options: ProjectionOptions): Projection {
   const items = expand(select, options);
-  const keyTexts = options.key.map((k, i) => new Set([k.text, ...(options.keyAliases[i] ?? [])]));
+  const texts = items.map((item) => canonicalText(item.expression, options.qualify));
+  // Which item is each key column: the key expression itself if it is selected, else the
+  // first item naming an equivalent one (the other side of an equi-join), as ksqlDB picks.
+  const keyOfItem = new Map<number, number>();
+  options.key.forEach((k, i) => {
+    const free = (j: number) => !keyOfItem.has(j);
+    let j = items.findIndex((item, n) => free(n) && (texts[n] === k.text || (item.expression.kind === "ColumnRef" && resolvesToSlot(item.expression, k.slot, options.compile.columns))));
+    if (j < 0) j = texts.findIndex((t, n) => free(n) && (options.keyAliases[i] ?? []).includes(t));
+    if (j >= 0) keyOfItem.set(j, i);
+  });
   const columns: ProjectedColumn[] = [];
-  const takenKeys = new Set<number>();
+  const takenKeys = new Set(keyOfItem.values());
   const seen = new Set<string>();
-  for (const item of items) {
+  items.forEach((item, n) => {
     const compiled = compileExpression(item.expression, { ...options.compile, clause: options.compile.clause ?? "SELECT" });
     const name = item.name ?? `KSQL_COL_${columns.length}`;
     if (seen.has(name)) throw new KsqlException(`Duplicate column name '${name}' in the projection; give one of them an alias.`, item.loc);
     seen.add(name);
-    const text = canonicalText(item.expression, options.qualify);
-    let keyIndex: number | undefined;
-    for (let i = 0; i < options.key.length; i++) {
-      if (takenKeys.has(i)) continue;
-      const k = options.key[i]!;
-      const slotRef = item.expression.kind === "ColumnRef" && resolvesToSlot(item.expression, k.slot, options.compile.columns);
-      if (keyTexts[i]!.has(text) || slotRef) {
-        keyIndex = i;
-        takenKeys.add(i);
-        break;
-      }
-    }
+    const keyIndex = keyOfItem.get(n);
     columns.push({ name, column: { name, type: compiled.type }, evaluate: compiled.evaluate, ...(keyIndex !== undefined ? { keyIndex } : {}) });
-  }
+  });
   if (options.persistent && takenKeys.size < options.key.length) {
     throw keyMissing(options.sinkName ?? "the sink", options.key, options.keyAliases);
   }
