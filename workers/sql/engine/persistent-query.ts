@@ -13,6 +13,7 @@ import { property, type CreateAsSelect, type InsertInto, type Property } from ".
 import { KsqlException } from "../errors";
 import type { DataSource, MetaStore, QueryKind } from "../metastore";
 import type { PlanContext } from "../planner/context";
+import { buildExecutionPlan, type PlanStep } from "../planner/execution-plan";
 import { planQuery, type PlannedQuery } from "../planner/plan-query";
 import { formatSchema, type FormatInfo, type LogicalSchema } from "../planner/schema";
 import { keySerde, valueSerde } from "../planner/serdes";
@@ -42,6 +43,8 @@ export interface PersistentQueryPlan {
   sources: string[];
   /** Builds the whole topology (sources to sink) into `builder`. */
   build(builder: StreamsBuilder, ctx: PlanContext): void;
+  /** ksqlDB's description of the query's steps (EXPLAIN, CREATE OR REPLACE). */
+  executionPlan: PlanStep;
   message: string;
 }
 
@@ -158,11 +161,19 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
     writeSink(q, { topic, schema: sink.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, timestampColumn });
   };
   check((b) => build(b, planCtx(ctx)));
+  const executionPlan = buildExecutionPlan({
+    query: stmt.query,
+    metastore: ms,
+    functions: ctx.functions,
+    result: p.schema,
+    sink: { name: stmt.name, type: stmt.sourceType, topic, keyFormat: formats.key, valueFormat: formats.value, timestampColumn },
+  });
   return {
     queryId,
     kind,
     applicationId: applicationIdFor(queryId),
     sink,
+    executionPlan,
     ...(existing === undefined ? { createTopic: { name: topic, partitions, ...(replicas !== undefined && replicas > 0 ? { replicationFactor: replicas } : {}), config } } : {}),
     sources: [...new Set(p.sources.map((s) => s.name))],
     build,
@@ -198,11 +209,19 @@ export function planInsertInto(stmt: InsertInto, ms: MetaStore, ctx: BuildContex
     writeSink(q, { topic: target.topic, schema: target.schema, keyFormat: target.keyFormat, valueFormat: target.valueFormat, timestampColumn: undefined });
   };
   check((b) => build(b, planCtx(ctx)));
+  const executionPlan = buildExecutionPlan({
+    query: stmt.query,
+    metastore: ms,
+    functions: ctx.functions,
+    result: target.schema,
+    sink: { name: target.name, type: target.type, topic: target.topic, keyFormat: target.keyFormat, valueFormat: target.valueFormat },
+  });
   return {
     queryId,
     kind: "INSERT",
     applicationId: applicationIdFor(queryId),
     sink: target,
+    executionPlan,
     sources: [...new Set(p.sources.map((s) => s.name))],
     build,
     message: `Created query with ID ${queryId}`,

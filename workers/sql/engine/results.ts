@@ -38,6 +38,8 @@ export interface SqlStatementResult {
   text?: string;
   /** A push query left running (workbench sessions); its rows arrive through the handle. */
   push?: PushQueryHandle;
+  /** EXPLAIN of a running query: the application that runs it (the workbench opens its topology). */
+  explain?: { queryId: string; applicationId: string };
 }
 
 export interface SqlStatementError {

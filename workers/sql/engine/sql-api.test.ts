@@ -40,7 +40,7 @@ describe("the workbench's SQL surface", () => {
         columns: [
           { name: "SYM", type: "VARCHAR(STRING)", key: true },
           { name: "PRICE", type: "DECIMAL(6, 2)", key: false },
-          { name: "TAGS", type: "MAP<VARCHAR(STRING), INTEGER>", key: false },
+          { name: "TAGS", type: "MAP<STRING, INTEGER>", key: false },
         ],
       },
     ]);

@@ -18,7 +18,7 @@ import { isKafkaError } from "../../protocol/errors";
 import { SeededRandom } from "../../runtime/random";
 import { StreamsBuilder } from "../../streams/streams-builder";
 import { ValueAndTimestamp } from "../../streams/state/state-store";
-import type { Query, Statement } from "../ast";
+import type { CreateAsSelect, InsertInto, Query, Statement } from "../ast";
 import { KsqlException, SqlSyntaxError } from "../errors";
 import { evalContext, type EvalContext } from "../functions/registry";
 import { builtinFunctions } from "../functions";
@@ -31,10 +31,10 @@ import type { Row } from "../values";
 import { cellText, renderTable } from "./cli-table";
 import { appendCommand, commandId, nextCommandOffset, readCommands, type StoredCommand } from "./command-topic";
 import { planCreateSource, type TopicLookup } from "./create-source";
-import { describeSource, describeType, explainQuery, showProperties, showQueries, showSources, showTopics } from "./describe";
+import { describeType } from "./describe";
+import { describe, describeFunction, explain, list, print, queryStatus, type InspectedEngine } from "./inspect";
 import { buildInsert } from "./insert-values";
 import { planCreateAsSelect, planInsertInto, KSQL_SERVICE_ID, type PersistentQueryPlan } from "./persistent-query";
-import { formatPrint } from "./print";
 import { answerPull, planPull, rowsFromTopic } from "./pull-query";
 import { PushQuery } from "./push-query";
 import type { ResultTable, SqlExecution, SqlStatementError, SqlStatementResult, StatementInfo } from "./results";
@@ -53,6 +53,8 @@ export interface ExecuteOptions {
 interface LiveQuery {
   info: QueryInfo;
   plan: PersistentQueryPlan;
+  /** The session properties it was started with. */
+  props: Record<string, string>;
   /** The planned select of the running topology (for pull queries on its store). */
   planned?: PlannedQuery;
 }
@@ -67,10 +69,10 @@ function stripPosition(message: string): string {
   return message.replace(/^Line: \d+, Col: \d+: /, "").replace(/^\d+:\d+: /, "");
 }
 
-export class SqlEngine {
+export class SqlEngine implements InspectedEngine {
   readonly metastore = new MetaStore();
   private readonly live = new Map<string, LiveQuery>();
-  private readonly session = new Map<string, string>();
+  readonly session = new Map<string, string>();
   private readonly pushQueries = new Map<string, PushQuery>();
   private readonly log: ProcessingLogEntry[] = [];
   private transientCount = 0;
@@ -113,6 +115,19 @@ export class SqlEngine {
   private record(entry: ProcessingLogEntry): void {
     this.log.push(entry);
     if (this.log.length > PROCESSING_LOG_LIMIT) this.log.splice(0, this.log.length - PROCESSING_LOG_LIMIT);
+  }
+
+  running(queryId: string): { plan: PersistentQueryPlan; props: Readonly<Record<string, string>> } | undefined {
+    return this.live.get(queryId);
+  }
+
+  planStatement(st: CreateAsSelect | InsertInto, offset: number): PersistentQueryPlan | { noop: string } {
+    const ctx = this.buildContext(`${st.kind}_${offset}`);
+    return st.kind === "CreateAsSelect" ? planCreateAsSelect(st, this.metastore, this.topics(), ctx, offset) : planInsertInto(st, this.metastore, ctx, offset);
+  }
+
+  planContext(queryId: string): PlanContext {
+    return { ...this.buildContext(queryId), metastore: this.metastore, queryId };
   }
 
   private buildContext(queryId: string): Omit<PlanContext, "queryId" | "metastore"> {
@@ -229,15 +244,15 @@ export class SqlEngine {
       case "Terminate":
         return this.terminate(st, info);
       case "List":
-        return this.list(st, info);
+        return list(this, st, info);
       case "Describe":
-        return this.describe(st, info);
+        return describe(this, st, info);
       case "DescribeFunction":
-        return this.describeFunction(st.name, info);
+        return describeFunction(st.name, info);
       case "Explain":
-        return this.explain(st, info);
+        return explain(this, st, info);
       case "Print":
-        return this.print(st, info);
+        return print(this, st, info);
       case "SetProperty":
         this.session.set(st.name, st.value);
         return { statement: info, message: `Successfully changed local property '${st.name}' to '${st.value}'.` };
@@ -309,7 +324,7 @@ export class SqlEngine {
   }
 
   private async startQuery(info: QueryInfo, plan: PersistentQueryPlan, metastore: MetaStore, props: Record<string, string>, fresh: boolean): Promise<void> {
-    const live: LiveQuery = { info, plan };
+    const live: LiveQuery = { info, plan, props };
     this.live.set(info.id, live);
     const ctx = this.buildContext(info.id);
     const build = (b: StreamsBuilder) => {
@@ -513,107 +528,6 @@ export class SqlEngine {
     return { statement: info, message: "Query terminated." };
   }
 
-  // ---- SHOW, DESCRIBE, EXPLAIN, PRINT ----
-
-  private queryState(id: string): string {
-    const q = this.metastore.getQuery(id);
-    const app = q ? this.engine.describeApplications().find((a) => a.applicationId === q.applicationId) : undefined;
-    if (!app) return "UNKNOWN";
-    return app.state === "RUNNING" || app.state === "REBALANCING" ? "RUNNING:1" : app.state === "ERROR" ? "ERROR:1" : `${app.state}:1`;
-  }
-
-  private list(st: Extract<Statement, { kind: "List" }>, info: StatementInfo): SqlStatementResult {
-    switch (st.target) {
-      case "STREAMS":
-      case "TABLES":
-        return { statement: info, ...showSources(this.metastore, st.target === "STREAMS" ? "STREAM" : "TABLE", st.extended) };
-      case "TOPICS": {
-        const broker = this.engine.broker;
-        const topics = broker
-          .listTopics()
-          .filter((t) => st.all || !t.startsWith("_"))
-          .sort()
-          .map((t) => ({ name: t, partitions: broker.partitionCount(t), replicas: broker.describeTopic(t).replicationFactor }));
-        return { statement: info, ...showTopics(topics) };
-      }
-      case "QUERIES":
-        return { statement: info, ...showQueries(this.metastore.allQueries(), (id) => this.queryState(id)) };
-      case "PROPERTIES":
-        return { statement: info, ...showProperties(this.session) };
-      case "FUNCTIONS": {
-        const scalar = builtinFunctions().names().map((n) => [n, "SCALAR"]);
-        const aggregates = aggregateNames().map((n) => [n, "AGGREGATE"]);
-        const rows = [...scalar, ...aggregates].sort(([a], [b]) => (a! < b! ? -1 : 1));
-        return { statement: info, table: { columns: [{ name: "Function Name" }, { name: "Category" }], rows }, text: renderTable(["Function Name", "Category"], rows) };
-      }
-    }
-  }
-
-  private describe(st: Extract<Statement, { kind: "Describe" }>, info: StatementInfo): SqlStatementResult {
-    const ds = this.metastore.getSource(st.name);
-    if (!ds) throw new KsqlException(`Could not find STREAM/TABLE '${st.name}' in the Metastore`, st.nameLoc);
-    const statuses = this.metastore.allQueries().map((q) => ({ id: q.id, state: this.queryState(q.id) }));
-    return { statement: info, ...describeSource(ds, this.metastore, statuses, st.extended) };
-  }
-
-  private describeFunction(name: string, info: StatementInfo): SqlStatementResult {
-    const upper = name.toUpperCase();
-    const fn = builtinFunctions().get(upper);
-    const agg = aggregateNames().includes(upper);
-    if (!fn && !agg) throw new KsqlException(`Can't find any functions with the name '${upper}'`);
-    const lines = [`Name        : ${upper}`, `Type        : ${fn ? "SCALAR" : "AGGREGATE"}`];
-    if (fn) lines.push(`Description : ${fn.description}`);
-    return { statement: info, text: lines.join("\n"), table: { columns: [{ name: "Name" }, { name: "Type" }], rows: [[upper, fn ? "SCALAR" : "AGGREGATE"]] } };
-  }
-
-  private explain(st: Extract<Statement, { kind: "Explain" }>, info: StatementInfo): SqlStatementResult {
-    if (st.queryId !== undefined) {
-      const q = this.metastore.getQuery(st.queryId) ?? this.metastore.allQueries().find((x) => x.id.toUpperCase() === st.queryId!.toUpperCase());
-      if (!q) throw new KsqlException(`Query with id:${st.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`);
-      const app = this.engine.describeApplications().find((a) => a.applicationId === q.applicationId);
-      return { statement: info, ...explainQuery(q, this.metastore.getSource(q.sink), this.queryState(q.id), app?.topology ?? "") };
-    }
-    const inner = st.statement!;
-    const offset = 0;
-    let topology: string;
-    let sink: DataSource | undefined;
-    let statementText = inner.text;
-    if (inner.kind === "CreateAsSelect" || inner.kind === "InsertInto") {
-      const ctx = this.buildContext("EXPLAIN");
-      const plan = inner.kind === "CreateAsSelect" ? planCreateAsSelect(inner, this.metastore, this.topics(), ctx, offset) : planInsertInto(inner, this.metastore, ctx, offset);
-      if ("noop" in plan) return { statement: info, message: plan.noop };
-      const b = new StreamsBuilder();
-      plan.build(b, { ...ctx, metastore: this.metastore, queryId: plan.queryId });
-      topology = b.build().describe().toString();
-      sink = plan.sink;
-      statementText = inner.text;
-    } else if (inner.kind === "QueryStatement") {
-      const b = new StreamsBuilder();
-      const p = planQuery(b, inner.query, { ...this.buildContext("EXPLAIN"), metastore: this.metastore, queryId: "EXPLAIN" }, { persistent: false });
-      p.resultStream().foreach(() => undefined);
-      topology = b.build().describe().toString();
-    } else {
-      throw new KsqlException("EXPLAIN explains queries: SELECT, CREATE ... AS SELECT or INSERT INTO ... SELECT.");
-    }
-    const pseudo: QueryInfo = { id: "N/A", kind: "CSAS", statement: statementText, sink: sink?.name ?? "", sinkTopic: sink?.topic ?? "", sources: [], applicationId: "" };
-    return { statement: info, ...explainQuery(pseudo, sink, "NOT STARTED", topology) };
-  }
-
-  private async print(st: Extract<Statement, { kind: "Print" }>, info: StatementInfo): Promise<SqlStatementResult> {
-    const broker = this.engine.broker;
-    const topic = broker.hasTopic(st.topic) ? st.topic : broker.listTopics().find((t) => t.toUpperCase() === st.topic.toUpperCase());
-    if (!topic) throw new KsqlException(`Could not find topic '${st.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`);
-    const records = st.fromBeginning ? await this.engine.readAll(topic) : [];
-    records.sort((a, b) => a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset);
-    const printed = formatPrint(records, { windowed: this.engine.windowedKeyFormat(topic), limit: st.limit, interval: st.interval });
-    const text = [`Key format: ${printed.keyFormat}`, `Value format: ${printed.valueFormat}`, ...printed.lines].join("\n");
-    return {
-      statement: info,
-      text,
-      table: { columns: [{ name: "line" }], rows: printed.lines.map((l) => [l]) },
-    };
-  }
-
   // =====================================================================================
   // Replay
 
@@ -688,7 +602,7 @@ export class SqlEngine {
 
   /** The persistent queries with their application state. */
   queries(): { id: string; statement: string; sink: string; sources: string[]; applicationId: string; state: string }[] {
-    return this.metastore.allQueries().map((q) => ({ id: q.id, statement: q.statement, sink: q.sink, sources: [...q.sources], applicationId: q.applicationId, state: this.queryState(q.id) }));
+    return this.metastore.allQueries().map((q) => ({ id: q.id, statement: q.statement, sink: q.sink, sources: [...q.sources], applicationId: q.applicationId, state: queryStatus(this, q.id) }));
   }
 }
 

@@ -16,6 +16,7 @@ import { decodeJsonOrString } from "../../../streams/serdes";
 import { planCreateSource } from "../../engine/create-source";
 import { planCreateAsSelect, planInsertInto } from "../../engine/persistent-query";
 import type { PlanContext, ProcessingLogEntry } from "../context";
+import type { PlanStep } from "../execution-plan";
 import { keySerde } from "../serdes";
 import { physicalColumns } from "../source";
 
@@ -41,7 +42,7 @@ export class QttHarness {
   readonly metastore = new MetaStore();
   readonly topics = new Map<string, number>();
   readonly processingLog: ProcessingLogEntry[] = [];
-  private readonly drivers: { queryId: string; driver: TopologyTestDriver; reads: Set<string>; writes: string }[] = [];
+  private readonly drivers: { queryId: string; driver: TopologyTestDriver; reads: Set<string>; writes: string; plan: PlanStep }[] = [];
   private readonly outputs = new Map<string, QttOutput[]>();
   private offset = 0;
 
@@ -83,7 +84,7 @@ export class QttHarness {
         const topology = builder.build();
         const driver = new TopologyTestDriver(topology, { applicationId: plan.applicationId });
         const reads = new Set(plan.sources.map((s) => this.metastore.getSource(s)!.topic));
-        this.drivers.push({ queryId: plan.queryId, driver, reads, writes: plan.sink.topic });
+        this.drivers.push({ queryId: plan.queryId, driver, reads, writes: plan.sink.topic, plan: plan.executionPlan });
         this.metastore.putQuery({ id: plan.queryId, kind: plan.kind, statement: stmt.text, sink: plan.sink.name, sinkTopic: plan.sink.topic, sources: plan.sources, applicationId: plan.applicationId });
         messages.push(plan.message);
       } else {
@@ -149,6 +150,11 @@ export class QttHarness {
 
   output(topic: string): QttOutput[] {
     return this.outputs.get(topic) ?? [];
+  }
+
+  /** ksqlDB's execution plan of a query. */
+  executionPlan(queryId: string): PlanStep | undefined {
+    return this.drivers.find((d) => d.queryId === queryId)?.plan;
   }
 
   /** The topology of a query, as EXPLAIN shows it. */
