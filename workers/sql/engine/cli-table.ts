@@ -1,12 +1,12 @@
 /**
- * Tables as ksqlDB's CLI draws them: a header row, a dashed rule as wide as the table,
- * the rows, and a closing rule; cells padded to the column's width, separated by ` | `.
+ * Tables as ksqlDB's CLI draws them (its console Table): every cell padded to its column's
+ * width, cells joined by ` | ` between a leading and a trailing space, a header row, then a
+ * dashed rule as wide as a row, the rows, and the rule again.
  */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => " " + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join(" | ");
-  const width = widths.reduce((a, w) => a + w, 0) + 3 * (widths.length - 1) + 1;
-  const rule = "-".repeat(width);
+  const line = (cells: readonly string[]) => ` ${widths.map((w, i) => (cells[i] ?? "").padEnd(w)).join(" | ")} `;
+  const rule = "-".repeat(widths.reduce((a, w) => a + w + 3, -1));
   return [line(header), rule, ...rows.map(line), rule].join("\n");
 }
 

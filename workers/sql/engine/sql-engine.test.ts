@@ -97,22 +97,23 @@ describe("SqlEngine", () => {
     const [streams] = await run("SHOW STREAMS;");
     expect(streams!.text).toBe(
       [
-        " Stream Name | Kafka Topic | Key Format | Value Format | Windowed",
-        "-----------------------------------------------------------------",
-        " PAGEVIEWS   | pageviews   | KAFKA      | JSON         | false",
-        "-----------------------------------------------------------------",
+        // Every cell padded and a trailing space, the rule as wide as a row: the CLI's Table.
+        " Stream Name | Kafka Topic | Key Format | Value Format | Windowed ",
+        "------------------------------------------------------------------",
+        " PAGEVIEWS   | pageviews   | KAFKA      | JSON         | false    ",
+        "------------------------------------------------------------------",
       ].join("\n"),
     );
     const [desc] = await run("DESCRIBE pageviews;");
     expect(desc!.text).toBe(
       [
         "Name                 : PAGEVIEWS",
-        " Field    | Type",
-        "----------------------------------",
-        " USERID   | VARCHAR(STRING)  (key)",
-        " VIEWTIME | BIGINT",
-        " PAGEID   | VARCHAR(STRING)",
-        "----------------------------------",
+        " Field    | Type                   ",
+        "-----------------------------------",
+        " USERID   | VARCHAR(STRING)  (key) ",
+        " VIEWTIME | BIGINT                 ",
+        " PAGEID   | VARCHAR(STRING)        ",
+        "-----------------------------------",
         "For runtime statistics and query details run: DESCRIBE <Stream,Table> EXTENDED;",
       ].join("\n"),
     );
@@ -128,6 +129,94 @@ describe("SqlEngine", () => {
       ["pageviews", 1, 1],
       ["users", 1, 1],
     ]);
+  });
+
+  it("DESCRIBE EXTENDED and EXPLAIN of a running query print every section as ksqlDB's CLI does", async () => {
+    const { run, engine } = await setup();
+    await run(`CREATE STREAM clicks (user VARCHAR KEY, page VARCHAR, ms BIGINT) WITH (kafka_topic='clicks', value_format='JSON', partitions=2);
+      CREATE TABLE per_page WITH (kafka_topic='per_page') AS SELECT page, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY page;
+      INSERT INTO clicks (user, page, ms) VALUES ('ann', 'home', 1);`);
+    const [desc] = await run("DESCRIBE EXTENDED per_page;");
+    const statement = "CREATE TABLE per_page WITH (kafka_topic='per_page') AS SELECT page, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY page";
+    const group = "_confluent-ksql-default_query_CTAS_PER_PAGE_1";
+    const repartition = `${group}-Aggregate-GroupBy-repartition`;
+    const committed = (await engine.broker.groups.fetchOffsets(group))[`${repartition}-0`]?.offset ?? 0;
+    const repartitionEnd = engine.broker.describeTopic(repartition).partitions.map((p) => p.logEndOffset);
+    expect(desc!.text!.split("\n").slice(0, 22)).toEqual([
+      "Name                 : PER_PAGE",
+      "Type                 : TABLE",
+      "Timestamp field      : Not set - using <ROWTIME>",
+      "Key format           : KAFKA",
+      "Value format         : JSON",
+      "Kafka topic          : per_page (partitions: 2, replication: 1)",
+      `Statement            : ${statement}`,
+      "",
+      " Field | Type                                                   ",
+      "----------------------------------------------------------------",
+      " PAGE  | VARCHAR(STRING)  (primary key) (Window type: TUMBLING) ",
+      " N     | BIGINT                                                 ",
+      "----------------------------------------------------------------",
+      "",
+      "Queries that write from this TABLE",
+      "-----------------------------------",
+      `CTAS_PER_PAGE_1 (RUNNING:1) : ${statement}`,
+      "",
+      "For query topology and execution plan please run: EXPLAIN <QueryId>",
+      "",
+      "Local runtime statistics",
+      "------------------------",
+    ]);
+    expect(desc!.text).toContain(
+      ["(Statistics of the local KSQL server interaction with the Kafka topic per_page)", "", "Consumer Groups summary:", "", `Consumer Group       : ${group}`].join("\n"),
+    );
+    expect(desc!.text).toContain(["Kafka topic          : clicks", "Max lag              : 0", "", " Partition | Start Offset | End Offset | Offset | Lag "].join("\n"));
+    expect(desc!.text).toContain(`Kafka topic          : ${repartition}`);
+    expect(repartitionEnd[0]).toBeGreaterThanOrEqual(committed);
+
+    const [explain] = await run("EXPLAIN CTAS_PER_PAGE_1;");
+    const text = explain!.text!;
+    expect(text.split("\n").slice(0, 21)).toEqual([
+      "ID                   : CTAS_PER_PAGE_1",
+      "Query Type           : PERSISTENT",
+      `SQL                  : ${statement}`,
+      "Host Query Status    : {localhost:8088=RUNNING}",
+      "",
+      " Field | Type                                           ",
+      "--------------------------------------------------------",
+      " PAGE  | VARCHAR(STRING)  (key) (Window type: TUMBLING) ",
+      " N     | BIGINT                                         ",
+      "--------------------------------------------------------",
+      "",
+      "Sources that this query reads from: ",
+      "-----------------------------------",
+      "CLICKS",
+      "",
+      "For source description please run: DESCRIBE [EXTENDED] <SourceId>",
+      "",
+      "Sinks that this query writes to: ",
+      "-----------------------------------",
+      "PER_PAGE",
+      "",
+    ]);
+    expect(text).toContain(
+      [
+        "Execution plan      ",
+        "--------------      ",
+        " > [ SINK ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_1.PER_PAGE",
+        "\t\t > [ PROJECT ] | Schema: PAGE STRING KEY, N BIGINT | Logger: CTAS_PER_PAGE_1.Aggregate.Project",
+        "\t\t\t\t > [ AGGREGATE ] | Schema: PAGE STRING KEY, PAGE STRING, ROWTIME BIGINT, KSQL_AGG_VARIABLE_0 BIGINT, WINDOWSTART BIGINT, WINDOWEND BIGINT | Logger: CTAS_PER_PAGE_1.Aggregate.Aggregate",
+        "\t\t\t\t\t\t > [ GROUP_BY ] | Schema: PAGE STRING KEY, PAGE STRING, ROWTIME BIGINT | Logger: CTAS_PER_PAGE_1.Aggregate.GroupBy",
+        "\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: USER STRING KEY, PAGE STRING, ROWTIME BIGINT | Logger: CTAS_PER_PAGE_1.Aggregate.Prepare",
+        "\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: USER STRING KEY, PAGE STRING, MS BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, USER STRING | Logger: CTAS_PER_PAGE_1.KsqlTopic.Source",
+        "",
+        "",
+        "Processing topology ",
+        "------------------- ",
+        "Topologies:",
+      ].join("\n"),
+    );
+    expect(text).not.toContain("Overridden Properties");
+    expect(explain!.explain).toEqual({ queryId: "CTAS_PER_PAGE_1", applicationId: group });
   });
 
   it("DESCRIBE EXTENDED, EXPLAIN of a statement, SHOW PROPERTIES and FUNCTIONS, SET and UNSET, IF EXISTS", async () => {
@@ -202,7 +291,7 @@ describe("SqlEngine", () => {
     expect(await dump(engine, "PER_MINUTE")).toContainEqual(expect.objectContaining({ key: { key: "ann", window: { start: 60000, end: 120000 } }, value: { N: 1 } }));
 
     const dropped = await sql.execute("DROP STREAM clicks;");
-    expect(dropped.error?.message).toContain("Cannot drop CLICKS.\nThe following queries read from this source: [CTAS_PER_MINUTE_2, CTAS_PER_USER_1].");
+    expect(dropped.error?.message).toBe("Cannot drop CLICKS.\nThe following streams and/or tables read from this source: [PER_MINUTE, PER_USER].\nYou need to drop them before dropping CLICKS.");
     const [d] = await run("DROP TABLE per_user DELETE TOPIC;");
     expect(d!.message).toBe("Source PER_USER (topic: PER_USER) was dropped.");
     expect(engine.hasTopic("PER_USER")).toBe(false);

@@ -491,13 +491,20 @@ export class SqlEngine implements InspectedEngine {
       throw new KsqlException(`Incompatible data source type is ${ds.type.toLowerCase()}, but statement was DROP ${st.sourceType.toLowerCase()}`, st.nameLoc);
     }
     if (ds.isSource && st.deleteTopic) throw new KsqlException(`Cannot delete topic for read-only source: ${st.name}`, st.nameLoc);
-    const readers = this.metastore.readersOf(st.name).map((q) => q.id).sort();
-    const writers = this.metastore.writersOf(st.name).filter((q) => q.id !== ds.createdByQuery).map((q) => q.id).sort();
+    // As ksqlDB: INSERT INTO queries must be terminated first; streams and tables created
+    // by a query over this source must be dropped first (their query goes with them).
+    const inserts = (qs: readonly QueryInfo[]) => qs.filter((q) => q.kind === "INSERT").map((q) => q.id).sort();
+    const readers = inserts(this.metastore.readersOf(st.name));
+    const writers = inserts(this.metastore.writersOf(st.name));
     if (readers.length > 0 || writers.length > 0) {
       throw new KsqlException(
         `Cannot drop ${st.name}.\nThe following queries read from this source: [${readers.join(", ")}].\nThe following queries write into this source: [${writers.join(", ")}].\nYou need to terminate them before dropping ${st.name}.`,
         st.nameLoc,
       );
+    }
+    const dependents = [...new Set(this.metastore.readersOf(st.name).filter((q) => q.kind !== "INSERT").map((q) => q.sink))].sort();
+    if (dependents.length > 0) {
+      throw new KsqlException(`Cannot drop ${st.name}.\nThe following streams and/or tables read from this source: [${dependents.join(", ")}].\nYou need to drop them before dropping ${st.name}.`, st.nameLoc);
     }
     if (ds.createdByQuery) {
       await this.stopQuery(ds.createdByQuery, true);
