@@ -127,3 +127,22 @@ export interface OffsetCommitRequest {
   /** `topic-partition` -> offset (the next record to read) and optional metadata. */
   readonly offsets: Readonly<Record<string, { readonly offset: number; readonly metadata?: string }>>;
 }
+
+/** A JoinGroup answer carrying only an error (and the member id the member should use next). */
+export function joinError(error: KafkaErrorName, memberId: string): JoinGroupResponse {
+  return {
+    error,
+    memberId,
+    generationId: NO_GENERATION_ID,
+    protocolType: null,
+    protocolName: null,
+    leader: "",
+    skipAssignment: false,
+    members: [],
+  };
+}
+
+/** A SyncGroup answer carrying only an error. */
+export function syncError(error: KafkaErrorName): SyncGroupResponse {
+  return { error, protocolType: null, protocolName: null, assignment: EMPTY_ASSIGNMENT };
+}
