@@ -6,6 +6,7 @@
  */
 import { KsqlException } from "./errors";
 import type { FormatInfo, LogicalSchema, WindowInfo } from "./planner/schema";
+import { formatType, type SqlType } from "./types";
 
 export type DataSourceType = "STREAM" | "TABLE";
 
@@ -115,4 +116,34 @@ export class MetaStore {
   writersOf(name: string): QueryInfo[] {
     return this.allQueries().filter((q) => q.sink === name);
   }
+}
+
+const columnText = (c: { name: string; type: SqlType }, key: boolean) => `\`${c.name}\` ${formatType(c.type)}${key ? " KEY" : ""}`;
+
+/**
+ * Whether `next` may replace `existing` (CREATE OR REPLACE), as ksqlDB's DataSource
+ * canUpgradeTo decides: same name, type, topic and timestamp column; the same key columns;
+ * every existing column still there, with its type, at its position (new ones may follow).
+ */
+export function checkUpgrade(existing: DataSource, next: DataSource): void {
+  const issues: string[] = [];
+  const compat = (prop: string, a: string, b: string) => `DataSource '${existing.name}' has ${prop} = ${a} which is not upgradeable to ${b}`;
+  const kind = (t: DataSourceType) => (t === "STREAM" ? "KSTREAM" : "KTABLE");
+  if (existing.type !== next.type) issues.push(compat("type", kind(existing.type), kind(next.type)));
+  if (existing.topic !== next.topic) issues.push(compat("topic", existing.topic, next.topic));
+  const ts = (d: DataSource) => (d.timestamp ? `Optional[${d.timestamp.column}]` : "Optional.empty");
+  if (ts(existing) !== ts(next)) issues.push(compat("timestampColumn", ts(existing), ts(next)));
+  const all = (d: DataSource) => [...d.schema.key.map((c) => columnText(c, true)), ...d.schema.value.map((c) => columnText(c, false))];
+  const schema = (d: DataSource) => all(d).join(", ");
+  const oldKey = existing.schema.key.map((c) => columnText(c, true));
+  const newKey = next.schema.key.map((c) => columnText(c, true));
+  const missing = (a: string[], b: string[]) => a.filter((c, i) => b[i] !== c);
+  const keyDiff = oldKey.length !== newKey.length ? oldKey.filter((c) => !newKey.includes(c)) : missing(oldKey, newKey);
+  if (keyDiff.length > 0 || oldKey.length !== newKey.length) {
+    issues.push(`${compat("schema", schema(existing), schema(next))}. (Key columns must be identical. The following key columns are changed, missing or reordered: [${keyDiff.join(", ")}])`);
+  } else {
+    const diff = missing(all(existing), all(next));
+    if (diff.length > 0) issues.push(`${compat("schema", schema(existing), schema(next))}. (The following columns are changed, missing or reordered: [${diff.join(", ")}])`);
+  }
+  if (issues.length > 0) throw new KsqlException(`Cannot upgrade data source: ${issues.join("\n\tAND ")}`);
 }

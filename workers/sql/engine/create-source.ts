@@ -6,7 +6,7 @@
 import type { CreateSource } from "../ast";
 import { property } from "../ast";
 import { KsqlException } from "../errors";
-import type { DataSource, MetaStore } from "../metastore";
+import { checkUpgrade, type DataSource, type MetaStore } from "../metastore";
 import { formatElements, type Column, type LogicalSchema } from "../planner/schema";
 import { formatType, quoteIfNeeded } from "../types";
 import { checkFormats, formatsFrom, numberProperty, stringProperty, windowFrom } from "./source-properties";
@@ -35,17 +35,19 @@ function typeWord(t: "STREAM" | "TABLE"): string {
   return t === "STREAM" ? "stream" : "table";
 }
 
-export function checkName(stmt: { name: string; sourceType: "STREAM" | "TABLE"; orReplace: boolean; ifNotExists: boolean }, ms: MetaStore): "new" | "exists" | "replace" {
+/**
+ * What a CREATE does with its name: make a new source, nothing (IF NOT EXISTS found it),
+ * or replace the existing one (OR REPLACE; whether the replacement is compatible is
+ * checked once it is planned, see checkUpgrade).
+ */
+export function checkName(stmt: { name: string; sourceType: "STREAM" | "TABLE"; orReplace: boolean; ifNotExists: boolean; isSource?: boolean }, ms: MetaStore): "new" | "exists" | "replace" {
   const existing = ms.getSource(stmt.name);
+  if (stmt.orReplace && (stmt.isSource || existing?.isSource)) {
+    throw new KsqlException(`Cannot add ${typeWord(stmt.sourceType)} '${stmt.name}': CREATE OR REPLACE is not supported on source ${typeWord(stmt.sourceType)}s.`);
+  }
   if (!existing) return "new";
   if (stmt.ifNotExists) return "exists";
-  if (stmt.orReplace) {
-    if (existing.type !== stmt.sourceType) {
-      throw new KsqlException(`Cannot add ${typeWord(stmt.sourceType)} '${stmt.name}': A ${typeWord(existing.type)} with the same name already exists`);
-    }
-    if (existing.isSource) throw new KsqlException(`Cannot add ${typeWord(stmt.sourceType)} '${stmt.name}': CREATE OR REPLACE is not supported on source ${typeWord(stmt.sourceType)}s.`);
-    return "replace";
-  }
+  if (stmt.orReplace) return "replace";
   throw new KsqlException(`Cannot add ${typeWord(stmt.sourceType)} '${stmt.name}': A ${typeWord(existing.type)} with the same name already exists`);
 }
 
@@ -146,6 +148,12 @@ export function planCreateSource(stmt: CreateSource, ms: MetaStore, topics: Topi
     ...(keyFromValue ? { keyFromValue } : {}),
     statement: stmt.text,
   };
+  const existingSource = status === "replace" ? ms.getSource(stmt.name)! : undefined;
+  if (existingSource) {
+    checkUpgrade(existingSource, source);
+    // A CREATE … AS SELECT's sink keeps its query.
+    if (existingSource.createdByQuery) return { source: { ...source, createdByQuery: existingSource.createdByQuery }, message: created };
+  }
   return { source, ...(createTopic ? { createTopic } : {}), message: created };
 }
 

@@ -11,7 +11,7 @@
  */
 import { property, type CreateAsSelect, type InsertInto, type Property } from "../ast";
 import { KsqlException } from "../errors";
-import type { DataSource, MetaStore, QueryKind } from "../metastore";
+import { checkUpgrade, type DataSource, type MetaStore, type QueryKind } from "../metastore";
 import type { PlanContext } from "../planner/context";
 import { buildExecutionPlan, type PlanStep } from "../planner/execution-plan";
 import { planQuery, type PlannedQuery } from "../planner/plan-query";
@@ -45,6 +45,8 @@ export interface PersistentQueryPlan {
   build(builder: StreamsBuilder, ctx: PlanContext): void;
   /** ksqlDB's description of the query's steps (EXPLAIN, CREATE OR REPLACE). */
   executionPlan: PlanStep;
+  /** CREATE OR REPLACE … AS SELECT: the id of the query it replaces (the same as `queryId`). */
+  replaces?: string;
   message: string;
 }
 
@@ -101,9 +103,17 @@ function check(build: (b: StreamsBuilder) => void): Topology {
 export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: TopicLookup, ctx: BuildContext, commandOffset: number): PersistentQueryPlan | { noop: string } {
   const status = checkName(stmt, ms);
   if (status === "exists") return { noop: `A ${ms.getSource(stmt.name)!.type === "STREAM" ? "stream" : "table"} with the name ${stmt.name} already exists.` };
-  if (status === "replace") throw new KsqlException(`CREATE OR REPLACE of ${stmt.name} is not supported here: DROP it first.`);
   const kind: QueryKind = stmt.sourceType === "STREAM" ? "CSAS" : "CTAS";
-  const queryId = `${kind}_${stmt.name}_${commandOffset}`;
+  let queryId = `${kind}_${stmt.name}_${commandOffset}`;
+  const replaced = status === "replace" ? ms.getSource(stmt.name)! : undefined;
+  let replaces: string | undefined;
+  if (replaced) {
+    // As ksqlDB: the query writing the sink keeps its id (and so its consumer group, state
+    // and internal topics); a sink written by several queries cannot be replaced.
+    const writers = ms.writersOf(stmt.name).map((q) => q.id).sort();
+    if (writers.length > 1) throw new KsqlException(`REPLACE for sink ${stmt.name} is not supported because there are multiple queries writing into it: [${writers.join(", ")}]`, stmt.nameLoc);
+    if (writers.length === 1) queryId = replaces = writers[0]!;
+  }
   const planCtx = (c: BuildContext): PlanContext => ({ ...c, metastore: ms, queryId });
 
   // Plan once to learn the result's shape.
@@ -130,7 +140,7 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
       `A Kafka topic with the name '${topic}' already exists, with different partition/replica configuration than required. KSQL expects ${partitions} partitions (topic has ${existing}).`,
     );
   }
-  if (ms.allSources().some((s) => s.topic === topic && s.createdByQuery !== undefined)) {
+  if (ms.allSources().some((s) => s.topic === topic && s.createdByQuery !== undefined && s.createdByQuery !== replaces)) {
     throw new KsqlException(`Topic ${topic} is already the sink of another query; use INSERT INTO to add to it.`);
   }
   const timestampColumn = sinkTimestamp(stmt.properties, p.schema);
@@ -156,6 +166,7 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
     statement: stmt.text,
     createdByQuery: queryId,
   };
+  if (replaced) checkUpgrade(replaced, sink);
   const build = (b: StreamsBuilder, c: PlanContext) => {
     const q = planQuery(b, stmt.query, { ...c, queryId }, { persistent: true, sinkName: stmt.name });
     writeSink(q, { topic, schema: sink.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, timestampColumn });
@@ -174,6 +185,7 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
     applicationId: applicationIdFor(queryId),
     sink,
     executionPlan,
+    ...(replaces !== undefined ? { replaces } : {}),
     ...(existing === undefined ? { createTopic: { name: topic, partitions, ...(replicas !== undefined && replicas > 0 ? { replicationFactor: replicas } : {}), config } } : {}),
     sources: [...new Set(p.sources.map((s) => s.name))],
     build,

@@ -26,6 +26,7 @@ import { aggregateNames } from "../aggregates";
 import { MetaStore, type DataSource, type QueryInfo } from "../metastore";
 import { parseStatements } from "../parse";
 import type { PlanContext, ProcessingLogEntry } from "../planner/context";
+import { validateUpgrade } from "../planner/execution-plan";
 import { planQuery, type PlannedQuery } from "../planner/plan-query";
 import type { Row } from "../values";
 import { cellText, renderTable } from "./cli-table";
@@ -267,10 +268,6 @@ export class SqlEngine implements InspectedEngine {
   private async createSource(st: Extract<Statement, { kind: "CreateSource" }>, info: StatementInfo): Promise<SqlStatementResult> {
     const plan = planCreateSource(st, this.metastore, this.topics());
     if (!plan.source) return { statement: info, message: plan.message };
-    const existing = this.metastore.getSource(st.name);
-    if (existing && this.metastore.readersOf(st.name).length > 0) {
-      throw new KsqlException(`Cannot replace ${st.name}: queries read from it (${this.metastore.readersOf(st.name).map((q) => q.id).join(", ")}).`);
-    }
     let created = false;
     try {
       if (plan.createTopic) {
@@ -299,19 +296,32 @@ export class SqlEngine implements InspectedEngine {
     if (st.kind === "CreateAsSelect") next.putSource(plan.sink);
     const queryInfo: QueryInfo = { id: plan.queryId, kind: plan.kind, statement: st.text, sink: plan.sink.name, sinkTopic: plan.sink.topic, sources: plan.sources, applicationId: plan.applicationId };
     next.putQuery(queryInfo);
+    // CREATE OR REPLACE of a running query: the new topology must keep the old one's
+    // state and topics (ksqlDB's upgrade rules); it then takes over from the committed offsets.
+    const replaced = plan.replaces !== undefined ? this.live.get(plan.replaces) : undefined;
+    if (replaced) validateUpgrade(replaced.plan.executionPlan, plan.executionPlan);
     let createdTopic = false;
     let started = false;
+    let stoppedOld = false;
     try {
       if (plan.createTopic) {
         await this.engine.createTopic(plan.createTopic);
         createdTopic = true;
       }
-      await this.startQuery(queryInfo, plan, next, props, true);
+      if (replaced) {
+        await this.stopQuery(replaced.info.id, false);
+        stoppedOld = true;
+      }
+      await this.startQuery(queryInfo, plan, next, props, plan.replaces === undefined);
       started = true;
       const id = st.kind === "CreateAsSelect" ? commandId(st.sourceType.toLowerCase(), `\`${st.name}\``, "create") : commandId("stream", `\`${st.target}\``, "insert");
       await appendCommand(this.engine, id, { statement: st.text, streamsProperties: props });
     } catch (e) {
-      if (started) await this.stopQuery(plan.queryId, true).catch(() => undefined);
+      if (replaced) {
+        // Put the old query back as it ran: its offsets and state were kept.
+        if (started) await this.stopQuery(plan.queryId, false).catch(() => undefined);
+        if (stoppedOld) await this.startQuery(replaced.info, replaced.plan, this.metastore, replaced.props, false).catch(() => undefined);
+      } else if (started) await this.stopQuery(plan.queryId, true).catch(() => undefined);
       else {
         this.live.delete(plan.queryId);
         await this.engine.broker.deleteGroup(plan.applicationId).catch(() => undefined);
