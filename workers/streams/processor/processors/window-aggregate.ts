@@ -61,6 +61,8 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
       private store!: WindowStore<K, ValueAndTimestamp<VA>>;
       private observedStreamTime = -1;
       private lastEmitWindowCloseTime = -1;
+      /** The newest window start put into the store: Kafka's time-ordered store measures retention from it. */
+      private newestStart = -1;
       private throttle!: EmitThrottle;
       private readonly tracker = new WindowCloseTracker((end, close) => end <= close);
 
@@ -82,11 +84,16 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
         const closeTime = this.observedStreamTime - windows.gracePeriodMs();
         const onClose = this.self.emitStrategy.type === "ON_WINDOW_CLOSE";
         const listening = ctx.hasListener();
-        // Closed windows are read before this record's puts can expire them from the store.
-        if (onClose) this.maybeForwardFinalResults(record, closeTime, ctx);
-        // The windows containing the record, by ascending start, as TimeWindows.windowsFor lists them.
         const size = windows.sizeMs;
         const advance = windows.advanceMs;
+        // Closed windows are read before this record's puts can expire them from the store,
+        // over the range Kafka's store would still hold once they are made: retention counts
+        // back from the newest window start put.
+        if (onClose) {
+          const newest = Math.floor(timestamp / advance) * advance;
+          this.maybeForwardFinalResults(record, closeTime, ctx, Math.max(this.newestStart, newest + size > closeTime ? newest : -1));
+        }
+        // The windows containing the record, by ascending start, as TimeWindows.windowsFor lists them.
         for (let start = Math.floor(Math.max(0, timestamp - size + advance) / advance) * advance; start <= timestamp; start += advance) {
           const end = start + size;
           if (end > closeTime) {
@@ -96,6 +103,7 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
             const newTimestamp = oldAgg === null ? timestamp : Math.max(timestamp, old!.timestamp());
             const newAgg = this.self.aggregator(key, record.value(), base);
             this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp), start);
+            if (start > this.newestStart) this.newestStart = start;
             if (!onClose) {
               const change = new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null);
               ctx.forward(new Record(new Windowed(key, new TimeWindow(start, end)), change, newTimestamp, record.headers()));
@@ -124,12 +132,12 @@ export class KStreamWindowAggregateSupplier<K, V, VA> implements KTableSupplier<
         if (listening) this.tracker.advance(ctx, closeTime);
       }
 
-      private maybeForwardFinalResults(record: Record<K, V>, closeTime: number, ctx: InternalProcessorContext): void {
+      private maybeForwardFinalResults(record: Record<K, V>, closeTime: number, ctx: InternalProcessorContext, storeTime: number): void {
         if (!this.throttle.allow(ctx.currentSystemTimeMs())) return;
         if (this.lastEmitWindowCloseTime !== -1 && this.lastEmitWindowCloseTime >= closeTime) return;
         const upper = closeTime - windows.size();
         if (upper < 0) return;
-        const lower = this.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, this.lastEmitWindowCloseTime - windows.size()) + 1;
+        const lower = Math.max(this.lastEmitWindowCloseTime === -1 ? 0 : Math.max(0, this.lastEmitWindowCloseTime - windows.size()) + 1, storeTime - this.store.retentionPeriod());
         for (const kv of this.store.fetchAll(lower, upper)) {
           this.context().forward(
             record
