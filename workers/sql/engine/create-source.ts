@@ -22,6 +22,8 @@ export interface TopicSpecToCreate {
 
 export interface TopicLookup {
   partitionCount(topic: string): number | undefined;
+  /** The topic's retention.ms (-1 for none), when it exists. */
+  retentionMs?(topic: string): number | undefined;
 }
 
 export interface CreateSourcePlan {

@@ -29,6 +29,9 @@ import { checkFormats, formatsFrom, numberProperty, stringProperty } from "./sou
 
 export const KSQL_SERVICE_ID = "default_";
 
+/** Kafka's retention.ms default: 7 days. */
+const DEFAULT_RETENTION_MS = 604_800_000;
+
 export function applicationIdFor(queryId: string): string {
   return `_confluent-ksql-${KSQL_SERVICE_ID}query_${queryId}`;
 }
@@ -147,11 +150,15 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
   const config: Record<string, string> = {
     "cleanup.policy": stmt.sourceType === "STREAM" ? "delete" : p.window ? "compact,delete" : "compact",
   };
-  if (p.window && stmt.query.window?.retention) config["retention.ms"] = String(stmt.query.window.retention.ms);
   const retentionMs = numberProperty(stmt.properties, "RETENTION_MS");
-  if (retentionMs !== undefined) {
-    if (config["cleanup.policy"] === "compact") throw new KsqlException("Invalid config variable in the WITH clause: RETENTION_MS. Non-windowed tables do not support retention.");
-    config["retention.ms"] = String(retentionMs);
+  if (retentionMs !== undefined && config["cleanup.policy"] === "compact") {
+    throw new KsqlException("Invalid config variable in the WITH clause: RETENTION_MS. Non-windowed tables do not support retention.");
+  }
+  // ksqlDB's topic injector: RETENTION_MS, else the source topic's retention.ms, raised to
+  // the window's RETENTION for a windowed table; compacted topics get none.
+  if (config["cleanup.policy"] !== "compact") {
+    const retention = Math.max(retentionMs ?? topics.retentionMs?.(primary.topic) ?? DEFAULT_RETENTION_MS, p.window ? (stmt.query.window?.retention?.ms ?? 0) : 0);
+    config["retention.ms"] = String(retention);
   }
   const sink: DataSource = {
     name: stmt.name,

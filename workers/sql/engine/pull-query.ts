@@ -15,6 +15,7 @@ import { compilePredicate, type ScopeColumn } from "../expressions/evaluate";
 import type { EvalContext } from "../functions/registry";
 import type { DataSource } from "../metastore";
 import { planProjection, type Projection } from "../planner/projection";
+import { rewriteMagicTimestamps } from "../planner/magic-timestamps";
 import type { KeyColumn } from "../planner/relation";
 import { BadRecord, valueSerde } from "../planner/serdes";
 import { physicalColumns, sourceKeySerde, sourceScope } from "../planner/source";
@@ -96,7 +97,7 @@ export function planPull(query: Query, ds: DataSource, alias: string): PullPlan 
     windowed: ds.window !== undefined,
     sourceColumns: [{ source: alias, columns: [...ds.schema.key, ...ds.schema.value].map((c) => c.name) }],
   });
-  const where = query.where ? compilePredicate(query.where, { columns: scope, clause: "WHERE" }) : undefined;
+  const where = query.where ? compilePredicate(rewriteMagicTimestamps(query.where), { columns: scope, clause: "WHERE" }) : undefined;
   return { projection, where, limit: query.limit };
 }
 

@@ -18,6 +18,7 @@ import { isKafkaError } from "../../protocol/errors";
 import { SeededRandom } from "../../runtime/random";
 import { StreamsBuilder } from "../../streams/streams-builder";
 import { ValueAndTimestamp } from "../../streams/state/state-store";
+import { Windowed } from "../../streams/windowed";
 import type { CreateAsSelect, InsertInto, Query, Statement } from "../ast";
 import { KsqlException, SqlSyntaxError } from "../errors";
 import { evalContext, type EvalContext } from "../functions/registry";
@@ -99,7 +100,15 @@ export class SqlEngine implements InspectedEngine {
   // Context
 
   private topics(): TopicLookup {
-    return { partitionCount: (t) => (this.engine.hasTopic(t) ? this.engine.partitionCount(t) : undefined) };
+    const broker = this.engine.broker;
+    return {
+      partitionCount: (t) => (this.engine.hasTopic(t) ? this.engine.partitionCount(t) : undefined),
+      retentionMs(t) {
+        if (!broker.hasTopic(t)) return undefined;
+        const v = broker.describeTopic(t).config.find((c) => c.name === "retention.ms")?.value;
+        return v === null || v === undefined ? undefined : Number(v);
+      },
+    };
   }
 
   private evalFor(queryId: string): EvalContext {
@@ -477,9 +486,13 @@ export class SqlEngine implements InspectedEngine {
         for (const store of stores) {
           const all = (store as unknown as { all(): { toArray(): { key: unknown; value: unknown }[] } }).all().toArray();
           for (const kv of all) {
-            const state = kv.value instanceof ValueAndTimestamp ? kv.value.value() : kv.value;
+            const timestamped = kv.value instanceof ValueAndTimestamp;
+            const state = timestamped ? (kv.value as ValueAndTimestamp<unknown>).value() : kv.value;
             const row = m.outputRow(kv.key, state);
-            if (row) rows.push(row);
+            if (!row) continue;
+            // ROWTIME of an aggregate row: its last update's timestamp (a session's end).
+            row.ROWTIME = timestamped ? (kv.value as ValueAndTimestamp<unknown>).timestamp() : kv.key instanceof Windowed ? kv.key.window().end() : null;
+            rows.push(row);
           }
         }
         return rows;

@@ -16,6 +16,7 @@ import { needsAggregation, planAggregate } from "./aggregate";
 import { canonicalText, columnRefs } from "./ast-util";
 import type { PlanContext } from "./context";
 import { planJoin } from "./join";
+import { rewriteMagicTimestamps } from "./magic-timestamps";
 import { planProjection, type Projection } from "./projection";
 import type { KeyColumn, Relation } from "./relation";
 import type { FormatInfo, LogicalSchema, WindowInfo } from "./schema";
@@ -171,7 +172,7 @@ export function planQuery(builder: StreamsBuilder, query: Query, planCtx: PlanCo
   let rel = fromClause(builder, query, ctx, options);
   const preScope = rel.scope;
   const qualify = qualifier(preScope);
-  if (query.where) rel = where(rel, query.where, ctx);
+  if (query.where) rel = where(rel, rewriteMagicTimestamps(query.where), ctx);
   let compile: CompileOptions = { columns: rel.scope, ...(ctx.functions ? { functions: ctx.functions } : {}) };
   const aggregated = needsAggregation(query);
   if (query.partitionBy && query.partitionBy.length > 0) {
