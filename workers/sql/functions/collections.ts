@@ -2,8 +2,9 @@
  * Array and map functions. Arrays are 1-based where a position is involved, as in ksqlDB.
  */
 import { SqlTypes, type SqlArrayType, type SqlMapType, type SqlType } from "../types";
-import { valuesEqual } from "../values";
-import { scalar } from "./registry";
+import { KsqlFunctionException } from "../errors";
+import { valuesEqual, valueToString } from "../values";
+import { scalar, type Implementation } from "./registry";
 
 const element = (args: (SqlType | null)[]): SqlType => (args[0] as SqlArrayType | null)?.element ?? SqlTypes.STRING;
 
@@ -36,15 +37,36 @@ export const ARRAY_DISTINCT = scalar("ARRAY_DISTINCT", "The array without duplic
   },
 });
 
+/** The Java class ksqlDB names when ARRAY_JOIN meets an element it cannot print. */
+const JAVA_CLASS: Partial<Record<SqlType["base"], string>> = {
+  ARRAY: "java.util.ArrayList",
+  MAP: "java.util.HashMap",
+  STRUCT: "org.apache.kafka.connect.data.Struct",
+  BYTES: "java.nio.HeapByteBuffer",
+  DATE: "java.sql.Date",
+  TIME: "java.sql.Time",
+  TIMESTAMP: "java.sql.Timestamp",
+};
+
+/** ARRAY_JOIN over elements of `type`: primitives as Java prints them, NULL as "null", anything else an error. */
+function joiner(type: SqlType, fixed: string | undefined): Implementation {
+  const unsupported = JAVA_CLASS[type.base];
+  return ([arr, d]) => {
+    if (arr === null) return null;
+    const parts = (arr as unknown[]).map((e) => {
+      if (e === null) return "null";
+      if (unsupported) throw new KsqlFunctionException(`error: hit element of type ${unsupported} which is currently not supported`);
+      return valueToString(e, type)!;
+    });
+    return parts.join(fixed ?? ((d as string | null) ?? ""));
+  };
+}
+
 export const ARRAY_JOIN = scalar(
   "ARRAY_JOIN",
   "The elements as text joined by a delimiter (',' by default).",
-  { params: ["ARRAY"], returns: SqlTypes.STRING, impl: ([arr]) => (arr === null ? null : (arr as unknown[]).map((e) => String(e)).join(",")) },
-  {
-    params: ["ARRAY", "STRING"],
-    returns: SqlTypes.STRING,
-    impl: ([arr, d]) => (arr === null ? null : (arr as unknown[]).map((e) => String(e)).join((d as string | null) ?? "")),
-  },
+  { params: ["ARRAY"], returns: SqlTypes.STRING, impl: () => null, bind: (args) => joiner(element(args), ",") },
+  { params: ["ARRAY", "STRING"], returns: SqlTypes.STRING, impl: () => null, bind: (args) => joiner(element(args), undefined) },
 );
 
 export const ELT = scalar("ELT", "The n-th (1-based) of the remaining arguments, NULL when out of range.", {

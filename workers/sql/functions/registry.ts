@@ -52,6 +52,8 @@ export interface Overload {
   /** The result type, fixed or computed from the argument types. */
   returns: SqlType | ((args: (SqlType | null)[], info: ArgumentInfo[]) => SqlType);
   impl: Implementation;
+  /** An implementation made for the argument types, when values alone do not say enough (a DOUBLE 1.0 prints as "1.0"). */
+  bind?: (args: (SqlType | null)[]) => Implementation;
   /** Reject combinations the parameter types alone allow (e.g. mixed element types). */
   check?: (args: (SqlType | null)[]) => string | undefined;
 }
@@ -123,9 +125,8 @@ export function resolveFunction(fn: ScalarFunction, args: ArgumentInfo[]): Resol
   if (problem) throw new KsqlException(problem);
   const returnType = typeof o.returns === "function" ? o.returns(types, args) : o.returns;
   const coercers = types.map((t, i) => coercer(paramAt(o, i)!, t));
-  const invoke: Implementation = coercers.some((c) => c !== undefined)
-    ? (values, ctx) => o.impl(values.map((v, i) => (coercers[i] ? coercers[i]!(v) : v)), ctx)
-    : o.impl;
+  const impl = o.bind ? o.bind(types) : o.impl;
+  const invoke: Implementation = coercers.some((c) => c !== undefined) ? (values, ctx) => impl(values.map((v, i) => (coercers[i] ? coercers[i]!(v) : v)), ctx) : impl;
   return { returnType, invoke };
 }
 

@@ -174,13 +174,9 @@ export const RPAD = scalar("RPAD", "Pads a string on the right to a length (trun
 export const INITCAP = scalar("INITCAP", "Capitalises the first letter of each word and lower-cases the rest.", {
   params: ["STRING"],
   returns: S,
-  impl: ([s]) =>
-    s === null
-      ? null
-      : (s as string)
-          .split(" ")
-          .map((w) => (w.length === 0 ? w : w[0]!.toUpperCase() + w.slice(1).toLowerCase()))
-          .join(" "),
+  // As ksqlDB: lower-case everything, then upper-case the first character of each run of
+  // non-whitespace (whitespace of any kind is kept as it is).
+  impl: ([s]) => (s === null ? null : (s as string).toLowerCase().replace(/[^\s]+/g, (w) => w[0]!.toUpperCase() + w.slice(1))),
 });
 
 export const REGEXP_EXTRACT = scalar(
