@@ -36,6 +36,11 @@ const KEYWORD_WORDS = [
   ...TIME_UNITS,
 ];
 
+/** Every keyword of the language, for the editor's highlighting and completion. */
+export function sqlKeywords(): string[] {
+  return [...new Set(KEYWORD_WORDS)].sort();
+}
+
 /** Keyword token types by upper-case word. */
 export const Keywords: Record<string, TokenType> = {};
 for (const word of [...new Set(KEYWORD_WORDS)]) {

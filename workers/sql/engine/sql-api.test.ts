@@ -46,6 +46,17 @@ describe("the workbench's SQL surface", () => {
     ]);
     expect(catalog.functions).toContain("TIMESTAMPTOSTRING");
     expect(catalog.functions).toContain("COUNT");
+    expect(catalog.keywords).toEqual(expect.arrayContaining(["SELECT", "EMIT", "CHANGES", "TUMBLING", "HOPPING", "SESSION", "GRACE", "PARTITION"]));
+  });
+
+  it("EXPLAIN of a running query names its application, for the topology view", async () => {
+    const api = await startedApi();
+    const created = await api.executeSql(`CREATE STREAM s (id INT KEY, v INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);
+      CREATE TABLE c AS SELECT id, COUNT(*) AS n FROM s GROUP BY id;`);
+    const queryId = created.results[1]!.queryId!;
+    const explained = await api.executeSql(`EXPLAIN ${queryId};`);
+    expect(explained.results[0]!.explain).toEqual({ queryId, applicationId: `_confluent-ksql-default_query_${queryId}` });
+    expect((await api.describeApplications()).map((a) => a.applicationId)).toContain(`_confluent-ksql-default_query_${queryId}`);
   });
 
   it("reports a failing statement with its position, and cancels a push query", async () => {

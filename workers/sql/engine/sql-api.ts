@@ -9,6 +9,7 @@ import { Decimal } from "../decimal";
 import type { Row } from "../values";
 import type { ProcessingLogEntry } from "../planner/context";
 import type { PushQueryState, ResultColumn, SqlStatementError, StatementInfo } from "./results";
+import { sqlKeywords } from "../lexer";
 import { SqlEngine } from "./sql-engine";
 
 export type PlainValue = null | boolean | number | string | PlainValue[] | { [k: string]: PlainValue };
@@ -21,6 +22,8 @@ export interface SqlResultView {
   text?: string;
   /** Set for a push query that keeps running: follow it with pushQueryRows. */
   pushQueryId?: string;
+  /** EXPLAIN of a running query: the application whose topology the workbench shows. */
+  explain?: { queryId: string; applicationId: string };
 }
 
 export interface SqlExecutionView {
@@ -77,6 +80,7 @@ export async function executeSqlForWorkbench(engine: Engine, text: string): Prom
     if (r.text !== undefined) view.text = r.text;
     if (r.table) view.table = { columns: r.table.columns, rows: r.table.rows.map((row) => row.map(plain)) };
     if (r.push) view.pushQueryId = r.push.id;
+    if (r.explain) view.explain = r.explain;
     return view;
   });
   return { results, ...(execution.error ? { error: execution.error } : {}) };
@@ -97,6 +101,8 @@ export async function cancelPushQuery(engine: Engine, id: string): Promise<void>
 }
 
 export interface SqlCatalog {
+  /** The language's keywords (highlighting and completion). */
+  keywords: string[];
   sources: { name: string; type: "STREAM" | "TABLE"; topic: string; columns: { name: string; type: string; key: boolean }[] }[];
   functions: string[];
   queries: { id: string; statement: string; sink: string; sources: string[]; applicationId: string; state: string }[];
@@ -108,5 +114,5 @@ export interface SqlCatalog {
 export async function sqlCatalog(engine: Engine): Promise<SqlCatalog> {
   const sql = await SqlEngine.attach(engine);
   const { sources, functions } = sql.completions();
-  return { sources, functions, queries: sql.queries(), processingLog: sql.processingLog().slice(-200) };
+  return { keywords: sqlKeywords(), sources, functions, queries: sql.queries(), processingLog: sql.processingLog().slice(-200) };
 }
