@@ -11,7 +11,7 @@
  * benchmark (runtime in a worker thread) and the one in Chromium (runtime in a nested
  * module Web Worker).
  */
-import { ProducerCore } from "../../workers/client/producer-core";
+import { ProducerCore, type OutgoingRecord } from "../../workers/client/producer-core";
 import { Engine } from "../../workers/engine/engine";
 import { encodeBatch } from "../../workers/log/record-batch";
 import { resolveProducerConfig } from "../../workers/protocol/client-config";
@@ -225,18 +225,21 @@ async function handRun(name: string, clicks: readonly InputRecord[], users: read
     const start = performance.now();
     const work = name === "filter-map" ? handFilterMap() : name === "windowed-count" ? handWindowedCount() : handJoin(users);
     let produced = 0;
-    const pending: Out[] = [];
+    // Per output topic, what this fetch produced: one send per topic, as the host does.
+    const pending = new Map<string, OutgoingRecord[]>();
     const end = await readPartition(broker, "clicks", 0, 0, "read_uncommitted", async (records) => {
-      for (const r of records) work(r.key!, r.value!, r.timestamp, (o) => pending.push(o));
-      let i = 0;
-      while (i < pending.length) {
-        const topic = pending[i]!.topic;
-        const group = [];
-        for (; i < pending.length && pending[i]!.topic === topic; i++) group.push({ key: pending[i]!.key, value: pending[i]!.value, timestamp: pending[i]!.timestamp, partition: 0 });
-        await producer.send(topic, group);
+      for (const r of records) {
+        work(r.key!, r.value!, r.timestamp, (o) => {
+          let list = pending.get(o.topic);
+          if (!list) pending.set(o.topic, (list = []));
+          list.push({ key: o.key, value: o.value, timestamp: o.timestamp, headers: [], partition: 0 });
+        });
       }
-      produced += pending.length;
-      pending.length = 0;
+      for (const [topic, list] of pending) {
+        await producer.sendBulk(topic, list);
+        produced += list.length;
+      }
+      pending.clear();
       await producer.flush();
     });
     await broker.groups.commitOffsets({ groupId: "hand", memberId: "", generationId: -1, offsets: { "clicks-0": { offset: end } } });

@@ -43,6 +43,9 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
+/** The waiter of a record sent by sendBulk: its batch's failure reaches flush() instead. */
+const UNOBSERVED: OpenBatch["waiters"][number] = { resolve: () => {}, reject: () => {} };
+
 export class ProducerCore {
   private readonly accumulator: RecordAccumulator;
   private readonly partitioner: Partitioner;
@@ -70,31 +73,62 @@ export class ProducerCore {
    * with offset -1 once sent, as Kafka reports no offset then).
    */
   async send(topic: string, records: readonly OutgoingRecord[]): Promise<Array<Promise<RecordMetadata>>> {
-    if (this.transactionalId && !this.inTransaction) {
-      throw new KafkaError("ILLEGAL_STATE", `producer with transactional.id "${this.transactionalId}": cannot send outside a transaction (call beginTransaction first)`);
-    }
+    this.requireSendable();
     const numPartitions = await this.transport.partitionCount(topic);
     const now = this.scheduler.clock.now();
     const results: Array<Promise<RecordMetadata>> = [];
     for (const r of records) {
-      const input: RecordInput = { key: r.key, value: r.value, timestamp: r.timestamp ?? now, headers: r.headers ?? [] };
-      const size = estimateRecordSize(input);
-      if (size > this.config["max.request.size"]) {
-        throw new KafkaError(
-          "RECORD_TOO_LARGE",
-          `topic "${topic}": the record is ${size} bytes when serialized, larger than max.request.size=${this.config["max.request.size"]}`,
-        );
-      }
-      const { partition, sticky } = this.partitioner.choose({ topic, numPartitions, keyBytes: r.key, partition: r.partition });
       let settle!: OpenBatch["waiters"][number];
       const offset = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
-      const { closed, full } = this.accumulator.append(topic, partition, input, now, settle);
-      if (sticky) this.partitioner.recordAppended(topic, size, numPartitions, full);
-      if (closed) this.dispatch(closed);
-      results.push(offset.then((o) => ({ topic, partition, offset: o, timestamp: input.timestamp })));
+      const partition = this.append(topic, numPartitions, now, r, settle);
+      const timestamp = r.timestamp ?? now;
+      results.push(offset.then((o) => ({ topic, partition, offset: o, timestamp })));
     }
     this.sendReady(false);
     return results;
+  }
+
+  /**
+   * Queue records like {@link send}, without a promise per record: for callers that never
+   * look at single acknowledgements, as Kafka Streams' record collector, whose send callback
+   * only keeps the first error. A batch that fails makes the next {@link flush} (and so
+   * commitTransaction) throw, exactly as it does after send. Records with a timestamp and
+   * headers are batched as they are, so they must stay unchanged until flushed.
+   */
+  async sendBulk(topic: string, records: readonly OutgoingRecord[]): Promise<void> {
+    this.requireSendable();
+    const numPartitions = await this.transport.partitionCount(topic);
+    const now = this.scheduler.clock.now();
+    for (let i = 0; i < records.length; i++) this.append(topic, numPartitions, now, records[i]!, UNOBSERVED, true);
+    this.sendReady(false);
+  }
+
+  private requireSendable(): void {
+    if (this.transactionalId && !this.inTransaction) {
+      throw new KafkaError("ILLEGAL_STATE", `producer with transactional.id "${this.transactionalId}": cannot send outside a transaction (call beginTransaction first)`);
+    }
+  }
+
+  /**
+   * Size check, partition choice and accumulation of one record (its partition is returned);
+   * a batch it closes goes out. With `keep`, a record that has its timestamp and headers is
+   * batched as the caller's object, not a copy (the caller does not change it before the flush).
+   */
+  private append(topic: string, numPartitions: number, now: number, r: OutgoingRecord, waiter: OpenBatch["waiters"][number], keep = false): number {
+    const input: RecordInput =
+      keep && r.timestamp !== undefined && r.headers !== undefined ? (r as RecordInput) : { key: r.key, value: r.value, timestamp: r.timestamp ?? now, headers: r.headers ?? [] };
+    const size = estimateRecordSize(input);
+    if (size > this.config["max.request.size"]) {
+      throw new KafkaError(
+        "RECORD_TOO_LARGE",
+        `topic "${topic}": the record is ${size} bytes when serialized, larger than max.request.size=${this.config["max.request.size"]}`,
+      );
+    }
+    const { partition, sticky } = this.partitioner.choose({ topic, numPartitions, keyBytes: r.key, partition: r.partition });
+    const { closed, full } = this.accumulator.append(topic, partition, input, now, waiter, size);
+    if (sticky) this.partitioner.recordAppended(topic, size, numPartitions, full);
+    if (closed) this.dispatch(closed);
+    return partition;
   }
 
   get transactionalId(): string | undefined {

@@ -32,6 +32,10 @@ export function estimateRecordSize(r: RecordInput): number {
 
 export class RecordAccumulator {
   private readonly open = new Map<string, OpenBatch>();
+  /** The map key of the last partition appended to: runs of one partition skip building it. */
+  private lastTopic: string | undefined;
+  private lastPartition = -1;
+  private lastKey = "";
 
   constructor(private readonly batchSize: number) {}
 
@@ -45,9 +49,14 @@ export class RecordAccumulator {
     record: RecordInput,
     now: number,
     waiter: OpenBatch["waiters"][number],
+    size: number = estimateRecordSize(record),
   ): { closed?: OpenBatch; full: boolean; opened: boolean } {
-    const key = `${topic}\u0000${partition}`;
-    const size = estimateRecordSize(record);
+    if (topic !== this.lastTopic || partition !== this.lastPartition) {
+      this.lastTopic = topic;
+      this.lastPartition = partition;
+      this.lastKey = `${topic}\u0000${partition}`;
+    }
+    const key = this.lastKey;
     let closed: OpenBatch | undefined;
     let batch = this.open.get(key);
     if (batch && batch.records.length > 0 && batch.sizeInBytes + size > this.batchSize) {

@@ -12,7 +12,7 @@
  * never in the runtime's hands.
  */
 import type { Broker } from "../../broker/broker";
-import { ProducerCore, type OutgoingRecord as ProducerRecord, type ProduceTransport } from "../../client/producer-core";
+import { ProducerCore, type ProduceTransport } from "../../client/producer-core";
 import { partitionForKey } from "../../client/partitioner";
 import { ConsumerSession, type ConsumerRecord } from "../../groups/consumer-session";
 import { settle } from "../../groups/member-driver";
@@ -475,55 +475,40 @@ export class StreamsApplication {
     return out;
   }
 
-  /** Sends the batches in requests of at most batchRecords records; produces each reply's outputs before the next request. */
+  /**
+   * Sends the batches in requests of at most batchRecords records and produces each reply's
+   * outputs, in request order. With the runtime in another thread the next request is
+   * already on its way while this thread produces the previous reply's outputs: processing
+   * and producing overlap, and nothing else changes (replies are taken, and their outputs
+   * produced, one after the other; a failed reply stops the requests after it).
+   */
   private async processBatches(batches: TaskBatch[]): Promise<boolean> {
-    const limit = this.deps.batchRecords ?? DEFAULT_BATCH_RECORDS;
-    const requests: TaskBatch[][] = [];
-    let current: TaskBatch[] = [];
-    let size = 0;
-    for (const b of batches) {
-      for (let i = 0; i < b.records.length; ) {
-        const take = Math.min(limit - size, b.records.length - i);
-        current.push(i === 0 && take === b.records.length ? b : { taskId: b.taskId, records: b.records.slice(i, i + take) });
-        size += take;
-        i += take;
-        if (size >= limit) {
-          requests.push(current);
-          current = [];
-          size = 0;
-        }
-      }
+    const requests = splitRequests(batches, this.deps.batchRecords ?? DEFAULT_BATCH_RECORDS);
+    let channel: ProcessingChannel;
+    try {
+      channel = this.requireChannel();
+    } catch (e) {
+      await this.fail(this.failureOf(e, requests[0]));
+      return true;
     }
-    if (current.length > 0 || requests.length === 0) requests.push(current);
+    const overlap = channel.packs;
     let progressed = false;
-    for (const request of requests) {
-      const describe = (progress: number | undefined) => describeProgress(request, progress);
-      let reply: ProcessReply;
-      let outputs: readonly WireOutputRecord[];
+    let next: Promise<Answer> | undefined = this.send(channel, requests[0]!);
+    for (let i = 0; i < requests.length; i++) {
+      const request = requests[i]!;
+      let answer: Answer;
       try {
-        const channel = this.requireChannel();
-        if (channel.packs) {
-          // One transferred buffer each way, not thousands of cloned objects.
-          const packed = packBatches(request);
-          reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: [], packed, packOutputs: true }, { describe, transfer: [packed] });
-        } else {
-          reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: request }, { describe });
-        }
-        outputs = reply.packedOutputs ? unpackOutputs(reply.packedOutputs) : reply.outputs;
+        answer = await next!;
       } catch (e) {
         await this.fail(this.failureOf(e, request));
         return true;
       }
-      let processed = 0;
-      request.forEach((batch, i) => {
-        const n = reply.done[i] ?? 0;
-        processed += n;
-        if (batch.taskId.endsWith("_global")) return;
-        for (let j = 0; j < n; j++) {
-          const r = batch.records[j]!;
-          this.processed.set(`${r.topic}-${r.partition}`, r.offset + 1);
-        }
-      });
+      const { reply, outputs } = answer;
+      const more = i + 1 < requests.length && !reply.failure;
+      next = more && overlap ? this.send(channel, requests[i + 1]!) : undefined;
+      // Should producing fail, the host ends the runtime and the request under way with it.
+      next?.catch(() => {});
+      const processed = this.noteProcessed(request, reply.done);
       this.stats.processed += processed;
       this.stats.skipped += reply.skipped;
       this.stats.dropped = reply.dropped;
@@ -546,8 +531,52 @@ export class StreamsApplication {
         await this.fail(userFailure(reply.failure));
         return true;
       }
+      if (more && !overlap) next = this.send(channel, requests[i + 1]!);
     }
     return progressed;
+  }
+
+  /** One process request; its outputs unpacked when they came packed. */
+  private async send(channel: ProcessingChannel, request: TaskBatch[]): Promise<Answer> {
+    const describe = (progress: number | undefined) => describeProgress(request, progress);
+    if (channel.packs) {
+      // One transferred buffer each way, not thousands of cloned objects.
+      const packed = packBatches(request);
+      const reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: [], packed, packOutputs: true }, { describe, transfer: [packed] });
+      return { reply, outputs: reply.packedOutputs ? unpackOutputs(reply.packedOutputs) : reply.outputs };
+    }
+    const reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: request }, { describe });
+    return { reply, outputs: reply.outputs };
+  }
+
+  /**
+   * Moves the offsets to commit past the records the runtime processed; the count of them.
+   * Records of one partition come in offset order within a batch, so the last one of each
+   * partition is the one that counts.
+   */
+  private noteProcessed(request: readonly TaskBatch[], done: readonly number[]): number {
+    let processed = 0;
+    request.forEach((batch, i) => {
+      const n = done[i] ?? 0;
+      processed += n;
+      if (batch.taskId.endsWith("_global") || n === 0) return;
+      // From the end: the first record met of each partition is its last one.
+      const partitions = this.tasks.find((t) => t.id === batch.taskId)?.partitions.length ?? Infinity;
+      const seen = new Set<string>();
+      let lastTopic: string | undefined;
+      let lastPartition = -1;
+      for (let j = n - 1; j >= 0 && seen.size < partitions; j--) {
+        const r = batch.records[j]!;
+        if (r.partition === lastPartition && r.topic === lastTopic) continue;
+        lastTopic = r.topic;
+        lastPartition = r.partition;
+        const key = `${r.topic}-${r.partition}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        this.processed.set(key, r.offset + 1);
+      }
+    });
+    return processed;
   }
 
   private async produce(outputs: readonly WireOutputRecord[]): Promise<void> {
@@ -557,25 +586,26 @@ export class StreamsApplication {
       producer.beginTransaction();
       this.inTransaction = true;
     }
-    const acks: Array<Promise<unknown>> = [];
-    let i = 0;
-    while (i < outputs.length) {
-      const topic = outputs[i]!.topic;
-      await this.ensureTopic(topic);
-      const count = this.broker().partitionCount(topic);
-      const group: ProducerRecord[] = [];
-      for (; i < outputs.length && outputs[i]!.topic === topic; i++) {
-        const o = outputs[i]!;
-        if (o.window && o.kind !== "changelog") this.deps.keyFormats.note(topic, o.window);
-        let partition = o.partition;
-        if (partition === undefined && o.partitionKey !== null) partition = partitionForKey(o.partitionKey, count);
-        group.push({ key: o.key, value: o.value, timestamp: o.timestamp, headers: [...o.headers], ...(partition !== undefined ? { partition } : {}) });
+    // One send per topic for the whole reply: outputs alternate between topics (a count's
+    // result, then its changelog record), and sending each run of one topic on its own made
+    // a producer call, a metadata look-up and a topic check per record. Records of one
+    // partition keep their order, which is all Kafka orders.
+    const byTopic = new Map<string, { records: WireOutputRecord[]; partitions: number }>();
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
+      let group = byTopic.get(o.topic);
+      if (!group) {
+        await this.ensureTopic(o.topic);
+        byTopic.set(o.topic, (group = { records: [], partitions: this.broker().partitionCount(o.topic) }));
       }
-      for (const ack of await producer.send(topic, group)) acks.push(ack);
+      if (o.window && o.kind !== "changelog") this.deps.keyFormats.note(o.topic, o.window);
+      if (o.partition === undefined && o.partitionKey !== null) o.partition = partitionForKey(o.partitionKey, group.partitions);
+      // The producer batches the output itself: it is the runtime's copy, and nothing changes it before the flush below.
+      group.records.push(o);
     }
-    const settled = Promise.allSettled(acks);
+    // No promise per record: a failed batch fails the flush, which is all the host acts on.
+    for (const [topic, { records }] of byTopic) await producer.sendBulk(topic, records);
     await producer.flush();
-    await settled;
     this.stats.produced += outputs.length;
   }
 
@@ -796,6 +826,34 @@ export class StreamsApplication {
       ...(this.failureInfo ? { failure: this.failureInfo } : {}),
     };
   }
+}
+
+/** A process reply with its outputs unpacked. */
+interface Answer {
+  reply: ProcessReply;
+  outputs: readonly WireOutputRecord[];
+}
+
+/** The batches cut into requests of at most `limit` records, in order (one empty request when there is nothing: it punctuates). */
+function splitRequests(batches: readonly TaskBatch[], limit: number): TaskBatch[][] {
+  const requests: TaskBatch[][] = [];
+  let current: TaskBatch[] = [];
+  let size = 0;
+  for (const b of batches) {
+    for (let i = 0; i < b.records.length; ) {
+      const take = Math.min(limit - size, b.records.length - i);
+      current.push(i === 0 && take === b.records.length ? b : { taskId: b.taskId, records: b.records.slice(i, i + take) });
+      size += take;
+      i += take;
+      if (size >= limit) {
+        requests.push(current);
+        current = [];
+        size = 0;
+      }
+    }
+  }
+  if (current.length > 0 || requests.length === 0) requests.push(current);
+  return requests;
 }
 
 function compareTaskIds(a: string, b: string): number {

@@ -41,7 +41,7 @@ import {
   type TopologyInfo,
   type WireOutputRecord,
 } from "./protocol";
-import { packOutputs, unpackBatches } from "./wire-codec";
+import { OutputPacker, unpackBatches } from "./wire-codec";
 
 export interface Progress {
   /** The runtime is at record `index` of the request (counted across its batches). */
@@ -130,6 +130,8 @@ export class ProcessingRuntime {
   private app: App | undefined;
   private scheduler = new VirtualScheduler(new VirtualClock(0));
   private outputs: WireOutputRecord[] = [];
+  /** Set while a request that wants its outputs packed is processed. */
+  private packer: OutputPacker | undefined;
   private events: StreamsEvent[] = [];
   private eventsDropped = 0;
   private readonly processedByNode = new Map<string, { taskId: string; node: string; total: number }>();
@@ -151,7 +153,11 @@ export class ProcessingRuntime {
       case "restore":
         return this.restore(request);
       case "process":
-        return this.process(request, progress);
+        try {
+          return this.process(request, progress);
+        } finally {
+          this.packer = undefined;
+        }
       case "close":
         this.close();
         return { closed: true };
@@ -297,6 +303,11 @@ export class ProcessingRuntime {
 
   private collect(record: OutgoingRecord): void {
     const w = record.windowedKey;
+    if (this.packer) {
+      // Straight into the reply's buffer: no object per output.
+      this.packer.add(record, w ? { start: w.window.start, end: w.window.end, type: w.windowType } : undefined);
+      return;
+    }
     // One object shape for every record: this runs once per output.
     this.outputs.push({
       topic: record.topic,
@@ -338,6 +349,7 @@ export class ProcessingRuntime {
     this.eventsDropped = 0;
     this.skipped = 0;
     this.processedByNode.clear();
+    this.packer = request.packOutputs ? new OutputPacker() : undefined;
     const batches = request.packed ? unpackBatches(request.packed) : request.batches;
     const done: number[] = batches.map(() => 0);
     let failure: ProcessingFailure | undefined;
@@ -388,7 +400,7 @@ export class ProcessingRuntime {
       if (this.events.length >= this.maxEvents) break;
       this.events.push({ type: "node-processed", taskId: p.taskId, node: p.node, total: p.total });
     }
-    const packed = request.packOutputs ? packOutputs(this.outputs) : undefined;
+    const packed = this.packer?.finish();
     const reply: ProcessReply = {
       outputs: packed ? [] : this.outputs,
       ...(packed ? { packedOutputs: packed } : {}),

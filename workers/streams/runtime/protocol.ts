@@ -149,12 +149,13 @@ export interface WindowOfKey {
 /** A record a task wrote, for the host to produce. */
 export interface WireOutputRecord {
   readonly topic: string;
-  /** Set by a StreamPartitioner, and for changelogs. */
-  readonly partition?: number;
+  /** Set by a StreamPartitioner, and for changelogs; the host fills it in from partitionKey before producing. */
+  partition?: number;
   readonly key: Uint8Array | null;
   readonly value: Uint8Array | null;
   readonly timestamp: number;
-  readonly headers: readonly RecordHeader[];
+  /** Read-only in practice: shared between outputs that have none. */
+  readonly headers: RecordHeader[];
   /** What the default partitioner hashes: the inner key of a windowed key. */
   readonly partitionKey: Uint8Array | null;
   readonly kind: "output" | "repartition" | "changelog";
