@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Serdes } from "../serdes";
+import { DEFAULT_SERDE, Serdes } from "../serdes";
 import type { StateStoreContext } from "./state-store";
 import { InMemoryWindowStore } from "./window-store";
 
@@ -163,5 +163,48 @@ describe("in-memory window store against a plain model", () => {
   it("a negative window start is refused as before", () => {
     const store = new InMemoryWindowStore<string, number>("w", Serdes.String(), Serdes.Integer(), { retentionMs: 100, windowSizeMs: 10, retainDuplicates: false });
     expect(() => store.put("k", 1, -5)).toThrow(RangeError);
+  });
+
+  it("keys that serialize alike are one key, whichever of them is used, through deletes and expiry", () => {
+    // With the default serde the number 1 and the string "1" are both the bytes "1".
+    const store = new InMemoryWindowStore<unknown, string>("w", DEFAULT_SERDE, Serdes.String() as never, { retentionMs: 30, windowSizeMs: 10, retainDuplicates: false });
+    store.put(1, "a", 0);
+    store.put("1", "b", 0);
+    expect(store.fetch(1, 0)).toBe("b");
+    store.put(1, "c", 10);
+    expect(store.fetch("1", 10)).toBe("c");
+    // Deleting the newest window leaves the older one, found by either key.
+    store.put("1", null, 10);
+    expect(store.fetch(1, 10)).toBeNull();
+    expect(store.fetch("1", 0)).toBe("b");
+    expect(store.fetch(1, 0, 100).toArray().map((kv) => [kv.key, kv.value])).toEqual([[0, "b"]]);
+    store.put(1, null, 0);
+    expect(store.fetch("1", 0)).toBeNull();
+    expect(store.all().toArray()).toEqual([]);
+    // Back after being gone, then expired by stream time, then back again.
+    store.put("1", "d", 20);
+    expect(store.fetch(1, 20)).toBe("d");
+    store.put(2, "e", 60);
+    expect(store.fetch("1", 20)).toBeNull();
+    expect(store.fetch(1, 0, 100).toArray()).toEqual([]);
+    store.put(1, "f", 60);
+    expect(store.fetch("1", 60)).toBe("f");
+    expect(store.all().toArray().map((kv) => [kv.key.key(), kv.key.window().start(), kv.value])).toEqual([
+      [1, 60, "f"],
+      [2, 60, "e"],
+    ]);
+  });
+
+  it("a window deleted and written again, and many deletes in one window, keep scans right", () => {
+    const store = new InMemoryWindowStore<string, number>("w", Serdes.String(), Serdes.Integer(), { retentionMs: 1000, windowSizeMs: 10, retainDuplicates: false });
+    const keys = Array.from({ length: 60 }, (_, i) => `k${String(i).padStart(2, "0")}`);
+    for (const k of keys) store.put(k, 1, 0);
+    for (const k of keys.slice(0, 50)) store.put(k, null, 0);
+    store.put("k07", 7, 0);
+    expect(store.fetchAll(0, 0).toArray().map((kv) => [kv.key.key(), kv.value])).toEqual([["k07", 7], ...keys.slice(50).map((k) => [k, 1])]);
+    for (const k of keys) store.put(k, null, 0);
+    expect(store.all().toArray()).toEqual([]);
+    store.put("k01", 2, 0);
+    expect(store.all().toArray().map((kv) => [kv.key.key(), kv.value])).toEqual([["k01", 2]]);
   });
 });

@@ -36,6 +36,11 @@ interface Slot<K, V> extends StoredValue<V> {
   values: V[] | undefined;
   /** False once removed or expired: a key's remembered slot is then looked up again. */
   live: boolean;
+  /**
+   * The key's windows by ascending start, one array shared by all of them: a record opening
+   * a new window reaches it from the key's newest slot instead of a lookup by id.
+   */
+  list: Array<Slot<K, V>>;
 }
 
 function byId(a: Slot<unknown, unknown>, b: Slot<unknown, unknown>): number {
@@ -55,26 +60,38 @@ function lowerBoundByStart(list: ReadonlyArray<{ start: number }>, start: number
 }
 
 /**
- * The windows of one start, by key identity. Scans want them in key-byte order; that
- * order is built when a scan asks for it, not on every insert.
+ * The windows of one start, in insertion order (an append per new window rather than a
+ * hash insert); removed ones stay, marked dead, until they are the majority. Scans want
+ * key-byte order: it is built when a scan asks for it, not on every insert.
  */
 class Segment<K, V> {
-  readonly slots = new Map<string, Slot<K, V>>();
+  slots: Array<Slot<K, V>> = [];
+  private dead = 0;
   private sorted: Array<Slot<K, V>> | undefined;
 
   constructor(readonly start: number) {}
 
+  get liveCount(): number {
+    return this.slots.length - this.dead;
+  }
+
   add(slot: Slot<K, V>): void {
-    this.slots.set(slot.id, slot);
+    this.slots.push(slot);
     this.sorted = undefined;
   }
 
-  remove(id: string): void {
-    if (this.slots.delete(id)) this.sorted = undefined;
+  /** Counts one of its slots that was marked dead. */
+  removed(): void {
+    this.dead++;
+    this.sorted = undefined;
+    if (this.dead > 16 && this.dead * 2 > this.slots.length) {
+      this.slots = this.slots.filter((s) => s.live);
+      this.dead = 0;
+    }
   }
 
   ordered(): ReadonlyArray<Slot<K, V>> {
-    if (this.sorted === undefined) this.sorted = [...this.slots.values()].sort(byId);
+    if (this.sorted === undefined) this.sorted = this.slots.filter((s) => s.live).sort(byId);
     return this.sorted;
   }
 }
@@ -95,7 +112,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   /** Window starts that hold data, ascending; each has a segment. */
   private readonly starts: number[] = [];
   private readonly segments = new Map<number, Segment<K, V>>();
-  /** Each key's slots by ascending start, for fetch(key, from, to). */
+  /** Each key's slots by ascending start (the array its slots share), by the key's id. */
   private readonly byKey = new Map<string, Array<Slot<K, V>>>();
   private readonly keys: StoreKeys<K>;
   /**
@@ -104,12 +121,17 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
    * key's id and stored key object for everything else.
    */
   private readonly latest = new Map<unknown, Slot<K, V>>();
-  /** What {@link resolve} found for the key at hand (fields rather than a result object per call). */
-  private readonly ref: { id: string; key: unknown; latest: Slot<K, V> | undefined; direct: boolean } = {
+  /**
+   * What {@link resolve} found for the key at hand (fields rather than a result object per
+   * call). `str` is that key when it is a string: an aggregate's write right after its read
+   * of the same key object skips the lookup.
+   */
+  private readonly ref: { id: string; key: unknown; latest: Slot<K, V> | undefined; direct: boolean; str: string | undefined } = {
     id: "",
     key: undefined,
     latest: undefined,
     direct: false,
+    str: undefined,
   };
   private observedStreamTime = -1;
   private seqnum = 0;
@@ -167,13 +189,17 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       const start = starts.shift()!;
       const segment = this.segments.get(start)!;
       this.segments.delete(start);
-      for (const slot of segment.slots.values()) {
-        this.unlink(slot);
+      const slots = segment.slots;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        if (!slot.live) continue;
+        slot.live = false;
         // The oldest start of all is also the oldest of each key in it.
-        const list = this.byKey.get(slot.id)!;
+        const list = slot.list;
         if (list[0] === slot) list.shift();
         else list.splice(list.indexOf(slot), 1);
-        if (list.length === 0) this.byKey.delete(slot.id);
+        // The key's last window: it was also its newest.
+        if (list.length === 0) this.forgetKey(slot);
       }
     }
   }
@@ -198,15 +224,26 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return segment;
   }
 
+  /** The key's windows are all gone: it leaves the lookups. */
+  private forgetKey(slot: Slot<K, V>): void {
+    if (this.byKey.get(slot.id) === slot.list) this.byKey.delete(slot.id);
+    if (this.latest.get(slot.key) === slot) this.latest.delete(slot.key);
+  }
+
   /** Fills {@link ref} for `key`: its id, the key object to store, its newest slot. */
   private resolve(key: K): void {
-    if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
     const ref = this.ref;
+    if (key === ref.str) {
+      const newest = ref.latest;
+      if (newest !== undefined && newest.live) return;
+    }
+    if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
+    ref.str = typeof key === "string" ? key : undefined;
     // -0 and 0 are one Map key but may serialize differently (a Double serde keeps the sign).
     ref.direct = typeof key === "string" || (typeof key === "number" && !Object.is(key, -0));
     if (ref.direct) {
       const newest = this.latest.get(key);
-      if (newest !== undefined) {
+      if (newest !== undefined && newest.live) {
         ref.id = newest.id;
         ref.key = newest.key;
         ref.latest = newest;
@@ -219,11 +256,17 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     ref.latest = undefined;
   }
 
+  /** The resolved key's windows, if it has any. */
+  private listOfRef(): Array<Slot<K, V>> | undefined {
+    const newest = this.ref.latest;
+    return newest !== undefined ? newest.list : this.byKey.get(this.ref.id);
+  }
+
   /** The slot of the resolved key for this window start, if any. */
   private find(start: number): Slot<K, V> | undefined {
     const newest = this.ref.latest;
     if (newest !== undefined && newest.start === start) return newest;
-    const list = this.byKey.get(this.ref.id);
+    const list = this.listOfRef();
     return list === undefined ? undefined : this.slotAt(list, start);
   }
 
@@ -241,37 +284,38 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     return slot !== undefined && slot.start === start ? slot : undefined;
   }
 
-  private addSlot(slot: Slot<K, V>): void {
-    this.segmentFor(slot.start).add(slot);
-    const list = this.byKey.get(slot.id);
-    if (list === undefined) this.byKey.set(slot.id, [slot]);
-    else if (list[list.length - 1]!.start < slot.start) list.push(slot);
-    else list.splice(lowerBoundByStart(list, slot.start), 0, slot);
+  /** A new slot of the resolved key, in its segment and its key's list. */
+  private addSlot(start: number): Slot<K, V> {
     const ref = this.ref;
-    if (ref.direct && (ref.latest === undefined || ref.latest.start < slot.start)) {
+    let list = this.listOfRef();
+    if (list === undefined) {
+      list = [];
+      this.byKey.set(ref.id, list);
+    }
+    const slot: Slot<K, V> = { key: ref.key as K, id: ref.id, start, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true, list };
+    this.segmentFor(start).add(slot);
+    if (list.length === 0 || list[list.length - 1]!.start < start) list.push(slot);
+    else list.splice(lowerBoundByStart(list, start), 0, slot);
+    if (ref.direct && (ref.latest === undefined || ref.latest.start < start)) {
       this.latest.set(slot.key, slot);
       ref.latest = slot;
     }
-  }
-
-  /** A slot leaves the store: unlinks it, and forgets it as its key's newest. */
-  private unlink(slot: Slot<K, V>): void {
-    slot.live = false;
-    if (this.latest.get(slot.key) === slot) this.latest.delete(slot.key);
+    return slot;
   }
 
   private removeSlot(slot: Slot<K, V>): void {
-    this.unlink(slot);
-    if (this.ref.latest === slot) this.ref.latest = undefined;
+    slot.live = false;
     const segment = this.segments.get(slot.start)!;
-    segment.remove(slot.id);
-    if (segment.slots.size === 0) {
+    segment.removed();
+    if (segment.liveCount === 0) {
       this.segments.delete(segment.start);
       this.starts.splice(this.starts.indexOf(segment.start), 1);
     }
-    const list = this.byKey.get(slot.id)!;
+    const list = slot.list;
     list.splice(lowerBoundByStart(list, slot.start), 1);
-    if (list.length === 0) this.byKey.delete(slot.id);
+    if (list.length === 0) this.forgetKey(slot);
+    else if (this.latest.get(slot.key) === slot) this.latest.set(slot.key, list[list.length - 1]!);
+    if (this.ref.latest === slot) this.ref.latest = list.length === 0 ? undefined : list[list.length - 1];
   }
 
   put(key: K, value: V | null, windowStartTimestamp: number): void {
@@ -293,12 +337,11 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       if (existing.key !== ref.key) existing.key = ref.key as K;
       storeValue(existing, value);
     } else {
-      const slot: Slot<K, V> = { key: ref.key as K, id: ref.id, start: windowStartTimestamp, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true };
+      const slot = this.addSlot(windowStartTimestamp);
       if (this.options.retainDuplicates) {
         slot.value = value;
         slot.values = [value];
       } else storeValue(slot, value);
-      this.addSlot(slot);
     }
     this.log(key, value ?? null, windowStartTimestamp);
   }
@@ -373,7 +416,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     const from = Math.max(timeFrom, this.minLiveTime());
     if (timeTo < from) return [];
     this.resolve(key);
-    const list = this.byKey.get(this.ref.id);
+    const list = this.listOfRef();
     if (!list) return [];
     const out: Array<KeyValue<number, V>> = [];
     for (let i = lowerBoundByStart(list, from); i < list.length; i++) {
