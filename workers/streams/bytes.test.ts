@@ -52,5 +52,17 @@ describe("UTF-8 helpers", () => {
     expect(asciiText(Uint8Array.of(104, 0xc3, 0xa9))).toBeUndefined();
     expect(asciiText(new Uint8Array(513).fill(97))).toBeUndefined();
     expect(asciiText(new Uint8Array(0))).toBe("");
+    // Every length around the one-call-per-length range, with a non-ASCII byte at every position.
+    for (let n = 0; n <= 20; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => 33 + ((i * 7) % 90));
+      expect(asciiText(bytes)).toBe(String.fromCharCode(...bytes));
+      expect(charsOf(bytes)).toBe(String.fromCharCode(...bytes));
+      for (let at = 0; at < n; at++) {
+        const high = bytes.slice();
+        high[at] = 0x80 + at;
+        expect(asciiText(high)).toBeUndefined();
+        expect(charsOf(high).charCodeAt(at)).toBe(0x80 + at);
+      }
+    }
   });
 });
