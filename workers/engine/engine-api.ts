@@ -40,6 +40,7 @@ import type { CleanerEvent } from "../log/cleaner";
 import type { Storage } from "../storage/storage";
 import { cancelPushQuery, executeSqlForWorkbench, pushQueryRows, sqlCatalog, type PushRowsView, type SqlCatalog, type SqlExecutionView } from "../sql/engine/sql-api";
 import { ClockFile } from "./clock-file";
+import { BrokerEventBuffer, StreamsEventBuffer } from "./update-buffers";
 import { Engine, type StreamsEngineEvent } from "./engine";
 import type { ProcessingChannelFactory } from "../streams/runtime/processing-channel";
 import type { ApplicationDescription } from "../streams/runtime/application-host";
@@ -442,10 +443,8 @@ export class BrokerEngineApi implements EngineApi {
   private running: Running | undefined;
   private readonly subscribers = new Map<number, UpdateCallback>();
   private nextSubscriber = 1;
-  private pendingEvents: BrokerEvent[] = [];
-  private droppedEvents = 0;
-  private pendingStreams: StreamsEngineEvent[] = [];
-  private droppedStreams = 0;
+  private readonly pendingEvents: BrokerEventBuffer;
+  private readonly pendingStreams: StreamsEventBuffer;
   /** Applications to start once the engine is ready (saved ones, or the first world's). */
   private applicationsToStart: SavedApplication[] = [];
   /** Application starts and restarts under way; closing waits for them (see close()). */
@@ -456,7 +455,10 @@ export class BrokerEngineApi implements EngineApi {
   /** Start and reset run one at a time. */
   private lifecycle: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: EngineApiOptions) {}
+  constructor(private readonly options: EngineApiOptions) {
+    this.pendingEvents = new BrokerEventBuffer(options.maxEventsPerUpdate ?? 10_000);
+    this.pendingStreams = new StreamsEventBuffer(options.maxStreamsEventsPerUpdate ?? 5_000);
+  }
 
   // ---- life cycle (called by the worker, not across the seam) ----
 
@@ -719,24 +721,12 @@ export class BrokerEngineApi implements EngineApi {
 
   private onStreamsEvent = (event: StreamsEngineEvent): void => {
     this.pendingStreams.push(event);
-    const max = this.options.maxStreamsEventsPerUpdate ?? 5_000;
-    if (this.pendingStreams.length > max) {
-      const drop = this.pendingStreams.length - max;
-      this.pendingStreams.splice(0, drop);
-      this.droppedStreams += drop;
-    }
     this.touch();
   };
 
   private onBrokerEvent = (event: BrokerEvent): void => {
     if (event.type === "group") this.running?.consumers.onGroupEvent(event.event);
     this.pendingEvents.push(event);
-    const max = this.options.maxEventsPerUpdate ?? 10_000;
-    if (this.pendingEvents.length > max) {
-      const drop = this.pendingEvents.length - max;
-      this.pendingEvents.splice(0, drop);
-      this.droppedEvents += drop;
-    }
     this.touch();
   };
 
@@ -751,20 +741,18 @@ export class BrokerEngineApi implements EngineApi {
     this.frameRequested = false;
     if (!this.dirty) return;
     this.dirty = false;
+    const broker = this.pendingEvents.take();
+    const streams = this.pendingStreams.take();
     const update: EngineUpdate = {
       state: this.state,
       clock: this.running?.clock.state() ?? null,
       generators: this.running?.generators.list() ?? [],
-      events: this.pendingEvents,
-      droppedEvents: this.droppedEvents,
+      events: broker.events,
+      droppedEvents: broker.dropped,
       restarted: this.restartPending,
-      streams: this.pendingStreams,
-      droppedStreamsEvents: this.droppedStreams,
+      streams: streams.events,
+      droppedStreamsEvents: streams.dropped,
     };
-    this.pendingEvents = [];
-    this.droppedEvents = 0;
-    this.pendingStreams = [];
-    this.droppedStreams = 0;
     this.restartPending = false;
     for (const [id, callback] of this.subscribers) {
       try {
