@@ -425,7 +425,11 @@ export class Engine implements EnginePort {
     return description;
   }
 
-  /** Stops (if running) and starts again, possibly changed, possibly reset to the beginning. */
+  /**
+   * Stops (if running) and starts again, possibly changed, possibly reset to the beginning
+   * with its state wiped (the application reset tool) or kept (input offsets only: the
+   * stores are restored and reprocessing adds to them); see RestartRequest.wipeState.
+   */
   async restartApplication(req: RestartRequest): Promise<ApplicationDescription> {
     await this.applications.restart(req);
     await this.settle();

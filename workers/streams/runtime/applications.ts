@@ -1,10 +1,10 @@
 /**
  * The stream applications of one engine: start, stop, change and restart them live, reset
- * them (the application reset tool), and drive every running one to quiescence when the
- * engine settles. One instance per application id.
+ * them (the application reset tool, or their input offsets alone), and drive every running
+ * one to quiescence when the engine settles. One instance per application id.
  */
 import { KafkaError } from "../../protocol/errors";
-import { resetApplication, isInternalTopicOf, type ResetReport } from "./app-reset";
+import { isInternalTopicOf, resetApplication, resetInputOffsets, type ResetReport } from "./app-reset";
 import {
   StreamsApplication,
   type ApplicationDescription,
@@ -19,12 +19,22 @@ export interface RestartRequest {
   source?: string;
   /** A changed config; absent = the same config. */
   config?: ApplicationSpec["config"];
-  /** Reset first: committed offsets back to the beginning, internal topics deleted. */
+  /** Reset first: the committed input offsets go back to the beginning (what else goes, wipeState says). */
   reset?: boolean;
   /**
-   * Throw the local state away. Stores live in the processing runtime's memory, so a
-   * restart always rebuilds them from the changelogs; wiping matters with a reset, where
-   * the changelogs are gone too (kept as a flag so the workbench can show the choice).
+   * Whether the application's state goes with a reset (default: it does).
+   *
+   * - `reset` and `wipeState` (or wipeState left out): Kafka's application reset tool. Input
+   *   offsets to the beginning, internal topics (repartition and changelog) deleted, stores
+   *   empty: the input is processed again from nothing, and a count starts from zero.
+   * - `reset` with `wipeState: false`: only the committed input offsets are reset, as
+   *   `kafka-consumer-groups --reset-offsets --to-earliest` does. The changelogs stay, the
+   *   stores are restored from them, and reprocessing adds on top of the old state: every
+   *   record is counted twice.
+   * - no `reset`: stores live in the processing runtime's memory and every restart rebuilds
+   *   them from the changelogs, so wiping them changes nothing, as in Kafka, where wiping the
+   *   local state directory (KafkaStreams.cleanUp()) only makes the restore read the whole
+   *   changelog again.
    */
   wipeState?: boolean;
 }
@@ -89,22 +99,25 @@ export class StreamsApplications {
       ...(config !== undefined ? { config } : {}),
     };
     let lastReset: ResetReport | undefined;
-    if (req.reset) lastReset = await this.reset(req.applicationId);
+    if (req.reset) lastReset = await this.reset(req.applicationId, { wipeState: req.wipeState ?? true });
     const instance = this.make(spec);
     await instance.start();
     this.apps.set(req.applicationId, { spec, instance, stopped: false, ...(lastReset ? { lastReset } : {}) });
     return instance.describe();
   }
 
-  /** The application reset tool; the application must not be running. */
-  async reset(applicationId: string): Promise<ResetReport> {
+  /**
+   * Resets an application that is not running: by default the application reset tool (state
+   * wiped); with `wipeState: false` only its input offsets (see RestartRequest.wipeState).
+   */
+  async reset(applicationId: string, options: { wipeState?: boolean } = {}): Promise<ResetReport> {
     const entry = this.apps.get(applicationId);
     if (entry && !entry.instance.describe().state.match(/^(NOT_RUNNING|ERROR)$/)) {
       throw new KafkaError("ILLEGAL_STATE", `reset of streams application "${applicationId}": it is ${entry.instance.state}; stop it first`);
     }
     const inputs = entry?.instance.topology?.externalSourceTopics ?? [];
     const broker = this.deps.broker();
-    const report = await resetApplication(broker, applicationId, inputs);
+    const report = options.wipeState === false ? await resetInputOffsets(broker, applicationId, inputs) : await resetApplication(broker, applicationId, inputs);
     for (const t of report.deletedTopics) if (isInternalTopicOf(applicationId, t)) this.deps.keyFormats.forget(t);
     return report;
   }
