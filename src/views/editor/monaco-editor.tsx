@@ -10,6 +10,7 @@ import EditorWorker from "monaco-editor/editor/editor.worker?worker";
 import TsWorker from "monaco-editor/language/typescript/ts.worker?worker";
 import type { SqlCatalog } from "../../engine-client/workbench-types";
 import type { EditorMarker } from "./diagnostics";
+import { KSQL, registerKsql } from "./ksql-language";
 
 declare global {
   interface Window {
@@ -67,33 +68,13 @@ export function configureTypeScript(declarations: ReadonlyArray<{ fileName: stri
   for (const d of declarations) ts.typescriptDefaults.addExtraLib(d.text, `file:///node_modules/@types/streamlab/${d.fileName}`);
 }
 
-let sqlCompletion = false;
-
-/** Completion for the SQL tab: streams, tables, their columns and the functions the engine knows. */
+/** The SQL tab's language: ksqlDB's keywords highlighted, completion from the SQL catalog. */
 export function configureSql(catalog: () => Promise<SqlCatalog | undefined>): void {
-  if (sqlCompletion) return;
-  sqlCompletion = true;
-  monaco.languages.registerCompletionItemProvider("sql", {
-    triggerCharacters: [".", " "],
-    async provideCompletionItems(model, position) {
-      const word = model.getWordUntilPosition(position);
-      const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
-      const c = await catalog();
-      if (!c) return { suggestions: [] };
-      const K = monaco.languages.CompletionItemKind;
-      const suggestions: monaco.languages.CompletionItem[] = [];
-      for (const s of c.sources) {
-        suggestions.push({ label: s.name, kind: K.Class, detail: `${s.type} on ${s.topic}`, insertText: s.name, range });
-        for (const col of s.columns) suggestions.push({ label: col.name, kind: K.Field, detail: `${col.type}${col.key ? " KEY" : ""} · ${s.name}`, insertText: col.name, range });
-      }
-      for (const f of c.functions) suggestions.push({ label: f, kind: K.Function, insertText: f, range });
-      return { suggestions };
-    },
-  });
+  registerKsql(catalog);
 }
 
 export interface MonacoEditorProps {
-  language: "typescript" | "sql";
+  language: "typescript" | typeof KSQL;
   /** The model's file name (topology.ts, query.sql): one model per file, kept between openings. */
   file: string;
   /** The text to show when `textVersion` changes (a template, a saved draft): not an echo of typing. */
@@ -134,7 +115,9 @@ export default function MonacoEditor({ language, file, value, textVersion, onCha
       scrollBeyondLastLine: false,
       tabSize: 2,
       fixedOverflowWidgets: true,
-      ariaLabel: language === "sql" ? "SQL statements" : "Topology source, topology.ts",
+      ariaLabel: language === KSQL ? "SQL statements" : "Topology source, topology.ts",
+      // SQL completion knows the catalog; words picked from the text would only add noise.
+      ...(language === KSQL ? { wordBasedSuggestions: "off" as const } : {}),
     });
     editor.current = e;
     // Keys typed into the editor are text, never the workbench's shortcuts (space, ".", "t"…).

@@ -90,7 +90,21 @@ function PushRows({ id }: { id: string }) {
   );
 }
 
+/** Shows the topology view with the application that runs a query (EXPLAIN's "topology"). */
+function openTopology(applicationId: string): void {
+  const store = useStore.getState();
+  // The application list is polled; read it now so the new query's application is there to select.
+  void store.refreshApps().then(() => {
+    store.selectApp(applicationId);
+    store.setView("topology");
+  });
+}
+
+/** Statements whose answer is the CLI's text (DESCRIBE, EXPLAIN, PRINT); the others show their rows as a table. */
+const TEXT_FIRST = new Set(["Describe", "DescribeFunction", "Explain", "Print"]);
+
 function Result({ r }: { r: SqlResultView }) {
+  const textFirst = TEXT_FIRST.has(r.statement.kind);
   return (
     <li className="sql-result" data-testid="sql-result">
       <div className="sql-statement num">
@@ -100,8 +114,17 @@ function Result({ r }: { r: SqlResultView }) {
         {r.statement.text.length > 90 ? `${r.statement.text.slice(0, 89)}…` : r.statement.text}
       </div>
       {r.message && <div className="sql-message">{r.message}</div>}
-      {r.table && <Table columns={r.table.columns} rows={r.table.rows} testId="sql-rows" />}
-      {r.text && <pre className="sql-text">{r.text}</pre>}
+      {r.explain && (
+        <button type="button" className="small" data-testid="sql-explain-open" onClick={() => openTopology(r.explain!.applicationId)}>
+          Show {r.explain.queryId} in the topology view
+        </button>
+      )}
+      {r.table && !textFirst && <Table columns={r.table.columns} rows={r.table.rows} testId="sql-rows" />}
+      {r.text && (textFirst || !r.table) && (
+        <pre className="sql-text" tabIndex={0} data-testid="sql-text">
+          {r.text}
+        </pre>
+      )}
       {r.pushQueryId && <PushRows id={r.pushQueryId} />}
     </li>
   );
@@ -141,7 +164,11 @@ export function SqlPanel({ modes }: { modes: React.ReactNode }) {
     setRunning(true);
     setFailure(null);
     try {
-      setExecution(await client.api.executeSql(text));
+      const result = await client.api.executeSql(text);
+      setExecution(result);
+      // EXPLAIN of a running query opens its topology.
+      const explained = result.results.filter((r) => r.explain).at(-1);
+      if (explained) openTopology(explained.explain!.applicationId);
     } catch (e) {
       setExecution(null);
       setFailure(describeError(e));
@@ -180,7 +207,7 @@ export function SqlPanel({ modes }: { modes: React.ReactNode }) {
       <div className="sql-body">
         <Suspense fallback={<div className="monaco-host loading quiet">Loading the editor…</div>}>
           {text !== null && (
-            <MonacoEditor language="sql" file="query.sql" value={text} textVersion={version} onChange={setText} markers={markers} theme={theme} presentation={presentation} onRun={() => void run()} revealLine={error?.line ?? null} />
+            <MonacoEditor language="ksql" file="query.sql" value={text} textVersion={version} onChange={setText} markers={markers} theme={theme} presentation={presentation} onRun={() => void run()} revealLine={error?.line ?? null} />
           )}
         </Suspense>
         {execution && execution.results.length > 0 && (
