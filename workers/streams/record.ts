@@ -8,9 +8,10 @@ const utf8 = new TextEncoder();
 export class Headers {
   private readonly list: RecordHeader[];
 
-  constructor(headers: Iterable<RecordHeader> = []) {
-    // A copy either way; slicing an array skips the iterator protocol (every record makes one).
-    this.list = Array.isArray(headers) ? (headers as RecordHeader[]).slice() : [...headers];
+  constructor(headers?: Iterable<RecordHeader>) {
+    // A copy either way; slicing an array skips the iterator protocol, and no headers is one
+    // new empty list rather than a default argument copied into a second (every record makes one).
+    this.list = headers === undefined ? [] : Array.isArray(headers) ? (headers as RecordHeader[]).slice() : [...headers];
   }
 
   add(key: string, value: Uint8Array | string | null): this {
@@ -60,7 +61,7 @@ export class Record<K, V> {
     headers?: Headers | Iterable<RecordHeader>,
   ) {
     if (ts < 0) throw new RangeError(`Timestamp field must not be negative, got ${ts}`);
-    this.h = headers instanceof Headers ? headers : new Headers(headers ?? []);
+    this.h = headers instanceof Headers ? headers : new Headers(headers);
   }
 
   key(): K {

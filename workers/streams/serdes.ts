@@ -216,11 +216,28 @@ export function windowedKeyBytes(innerKey: Uint8Array | null, w: Window): Uint8A
   return out;
 }
 
+/** The windowed serdes made here, with the serde of their inner key. */
+const windowedInner = new WeakMap<object, Serde<unknown>>();
+
+/**
+ * The inner key serde of a windowed serde made by {@link WindowedSerdes}: such a serde writes
+ * the inner key's bytes then the window, so a sink can write the inner key itself and partition
+ * by it (Kafka's WindowedStreamPartitioner hashes `serializeBaseKey`, the inner key's bytes).
+ */
+export function windowedInnerSerde(serde: Serializer<never>): Serde<unknown> | undefined {
+  return windowedInner.get(serde);
+}
+
+function registerWindowed<K>(serde: Serde<Windowed<K>>, inner: Serde<K>): Serde<Windowed<K>> {
+  windowedInner.set(serde, inner as Serde<unknown>);
+  return serde;
+}
+
 /** Kafka's `WindowedSerdes.timeWindowedSerdeFrom` / `sessionWindowedSerdeFrom`. */
 export const WindowedSerdes = {
   /** Without a size the end is unknown on the wire; Kafka then reports Long.MAX_VALUE. */
   timeWindowedSerdeFrom<K>(inner: Serde<K>, windowSize = Number.MAX_SAFE_INTEGER): Serde<Windowed<K>> {
-    return {
+    return registerWindowed({
       name: `TimeWindowed<${inner.name}>`,
       windowed: true,
       serialize: (topic, data) => (data === null ? null : serializeWindowedKey(inner, topic, data)),
@@ -231,10 +248,10 @@ export const WindowedSerdes = {
         const end = windowSize >= Number.MAX_SAFE_INTEGER - start ? Number.MAX_SAFE_INTEGER : start + windowSize;
         return new Windowed(inner.deserialize(topic, data.subarray(0, data.length - 8)), new TimeWindow(start, end));
       },
-    };
+    }, inner);
   },
   sessionWindowedSerdeFrom<K>(inner: Serde<K>): Serde<Windowed<K>> {
-    return {
+    return registerWindowed({
       name: `SessionWindowed<${inner.name}>`,
       windowed: true,
       serialize: (topic, data) => (data === null ? null : serializeWindowedKey(inner, topic, data)),
@@ -245,12 +262,12 @@ export const WindowedSerdes = {
         const start = readLong(data, data.length - 8);
         return new Windowed(inner.deserialize(topic, data.subarray(0, data.length - 16)), new SessionWindow(start, end));
       },
-    };
+    }, inner);
   },
   /** Sliding-window results travel like time windows; their inclusive end is start + time difference. */
   slidingWindowedSerdeFrom<K>(inner: Serde<K>, timeDifferenceMs: number): Serde<Windowed<K>> {
     const time = WindowedSerdes.timeWindowedSerdeFrom(inner);
-    return {
+    return registerWindowed({
       name: `SlidingWindowed<${inner.name}>`,
       windowed: true,
       serialize: time.serialize,
@@ -259,7 +276,7 @@ export const WindowedSerdes = {
         if (w === null) return w;
         return new Windowed(w.key(), new SlidingWindow(w.window().start(), w.window().start() + timeDifferenceMs));
       },
-    };
+    }, inner);
   },
 };
 

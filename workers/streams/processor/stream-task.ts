@@ -3,7 +3,7 @@ import type { Scheduler } from "../../runtime/scheduler";
 import { Change } from "../change";
 import { StreamsException } from "../errors";
 import { Headers, Record } from "../record";
-import { DEFAULT_SERDE, windowedKeyBytes, type Serde } from "../serdes";
+import { DEFAULT_SERDE, windowedInnerSerde, windowedKeyBytes, type Serde } from "../serdes";
 import type { StateStore, StateStoreContext } from "../state/state-store";
 import type { NodeDef, SinkNodeDef, SourceNodeDef, Topology } from "../topology";
 import { changelogTopicName } from "../topology";
@@ -64,6 +64,8 @@ interface RuntimeNode {
   changeSerde: { inner: Serde<unknown>; serde: Serde<Change<unknown>> } | undefined;
   /** Sinks with a fixed topic: the topic as the broker names it, and the kind of record written there. */
   sinkTopic: { topic: string; kind: OutgoingRecord["kind"] } | undefined;
+  /** Sinks: the serde of the inner key when the key serde is one of WindowedSerdes' (it writes inner key + window). */
+  windowedInner: Serde<unknown> | undefined;
 }
 
 function changeSerdeOf(node: RuntimeNode, inner: Serde<unknown>): Serde<Change<unknown>> {
@@ -129,7 +131,9 @@ export class StreamTask {
         stores: new Set(def.kind === "processor" ? def.stores : []),
         changeSerde: undefined,
         sinkTopic: undefined,
+        windowedInner: undefined,
       };
+      if (def.kind === "sink") node.windowedInner = windowedInnerSerde((def.keySerde ?? DEFAULT_SERDE) as Serde<never>);
       if (def.kind === "sink" && def.topic !== undefined) {
         node.sinkTopic = {
           topic: options.topology.decorateTopic(options.applicationId, def.topic),
@@ -168,6 +172,7 @@ export class StreamTask {
       const topic = changelogTopicName(this.options.applicationId, storeName);
       ctx.changelog = {
         logChange: (store, key, value, timestamp) => {
+          // The fields in a sink record's order: one object shape for every record a collector sees.
           this.options.collector.send({
             topic,
             partition: this.options.partition,
@@ -176,6 +181,7 @@ export class StreamTask {
             timestamp,
             headers: [],
             partitionKey: key,
+            windowedKey: undefined,
             kind: "changelog",
             taskId: this.id,
             origin: store,
@@ -243,7 +249,7 @@ export class StreamTask {
     }
     if (!source || source.def.kind !== "source") throw new StreamsException(`task ${this.id} does not read topic ${input.topic}`);
     const def = source.def;
-    const headers = input.headers === undefined || input.headers.length === 0 ? new Headers() : new Headers(input.headers);
+    const headers = new Headers(input.headers === undefined || input.headers.length === 0 ? undefined : input.headers);
     // One context object per record: processors may keep it (buffers replay it later), so it is never reused.
     const context: RecordContext = { topic: input.topic, partition: input.partition, offset: input.offset, timestamp: input.timestamp, headers };
     this.context = context;
@@ -321,7 +327,8 @@ export class StreamTask {
     try {
       const def = node.def;
       if (def.kind === "source") {
-        for (const child of node.children) this.runNode(child, record);
+        const children = node.children;
+        for (let i = 0; i < children.length; i++) this.runNode(children[i]!, record);
       } else if (def.kind === "processor") {
         node.processor!.process(record);
       } else {
@@ -348,7 +355,7 @@ export class StreamTask {
     const k = record.key();
     let keyBytes: Uint8Array | null;
     let partitionKey: Uint8Array | null;
-    let windowedKey: OutgoingRecord["windowedKey"];
+    let windowedKey: OutgoingRecord["windowedKey"] = undefined;
     if (k instanceof Windowed) {
       const w = k.window();
       windowedKey = {
@@ -356,12 +363,14 @@ export class StreamTask {
         window: { start: w.start(), end: w.end() },
         windowType: w instanceof SessionWindow ? "session" : w instanceof SlidingWindow ? "sliding" : "time",
       };
-      if (keySerde.windowed) {
+      if (keySerde.windowed && node.windowedInner === undefined) {
+        // A windowed serde of its own making: its bytes are all that is known.
         keyBytes = keySerde.serialize(topic, k);
         partitionKey = keyBytes;
       } else {
-        // The inner key is serialized once: it is the partition key and the head of the windowed key.
-        partitionKey = keySerde.serialize(topic, k.key());
+        // The inner key is serialized once: it is the partition key (Kafka's WindowedStreamPartitioner
+        // hashes the inner key for a windowed serde) and the head of the windowed key.
+        partitionKey = (node.windowedInner ?? keySerde).serialize(topic, k.key());
         keyBytes = windowedKeyBytes(partitionKey, w);
       }
     } else {
@@ -377,20 +386,20 @@ export class StreamTask {
         partition = (def.partitioner as (t: string, key: unknown, value: unknown, n: number) => number | undefined)(topic, k, v, count);
       }
     }
-    const out: OutgoingRecord = {
+    // Every field present, optional ones undefined: one object shape for every record a collector sees.
+    this.options.collector.send({
       topic,
+      partition,
       key: keyBytes,
       value: valueBytes,
       timestamp: record.timestamp(),
       headers: record.headers().toArray(),
       partitionKey,
+      windowedKey,
       kind,
       taskId: this.id,
       origin: def.name,
-    };
-    if (partition !== undefined) out.partition = partition;
-    if (windowedKey) out.windowedKey = windowedKey;
-    this.options.collector.send(out);
+    });
   }
 
   private extractTopic(def: SinkNodeDef, record: Record<unknown, unknown>): string {
@@ -410,7 +419,8 @@ export class StreamTask {
       this.runNode(child, record);
       return;
     }
-    for (const child of from.children) this.runNode(child, record);
+    const children = from.children;
+    for (let i = 0; i < children.length; i++) this.runNode(children[i]!, record);
   }
 
   /** @internal */
