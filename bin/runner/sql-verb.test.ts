@@ -87,4 +87,35 @@ describe("the sql verb", () => {
       ["b", { N: 2 }],
     ]);
   });
+
+  it("the two slide typos of the talks' demo stop the run at their position, as ksqlDB would", async () => {
+    const truck =
+      "CREATE STREAM truck_position_s (ts VARCHAR, truckId VARCHAR, driverId BIGINT, routeId BIGINT, eventType VARCHAR, latitude DOUBLE, longitude DOUBLE, correlationId VARCHAR) WITH (kafka_topic='truck_position', value_format='DELIMITED');";
+    const driver = "CREATE TABLE driver_t (id BIGINT, first_name VARCHAR, last_name VARCHAR, available VARCHAR) WITH (kafka_topic='trucking_driver', value_format='JSON', key='id');";
+    const topics = [
+      { name: "truck_position", partitions: 1 },
+      { name: "trucking_driver", partitions: 1 },
+    ];
+    // The join's ON names the stream being created, which no source provides.
+    const join = await run({
+      version: 1,
+      topics,
+      steps: [
+        { sql: `${truck}\n${driver}` },
+        {
+          sql: "CREATE STREAM dangerous_driving_and_driver_s WITH (kafka_topic='dangerous_driving_and_driver_s', value_format='JSON') AS SELECT driverId, first_name, last_name, truckId, routeId, eventtype FROM truck_position_s LEFT JOIN driver_t ON dangerous_driving_and_driver_s.driverId = driver_t.id;",
+        },
+      ],
+    });
+    expect(join.code).toBe(2);
+    expect(join.stderr).toBe("steps[1].sql statement 1 (CREATE STREAM dangerous_driving_and_driver_s …): 1:234: JOIN ON column 'DANGEROUS_DRIVING_AND_DRIVER_S.DRIVERID' cannot be resolved.\n");
+    // kafka_topic= dangerous_driving_s' lost its opening quote: the quotes pair up wrongly until the last one.
+    const quote = await run({
+      version: 1,
+      topics,
+      steps: [{ sql: truck }, { sql: "CREATE STREAM dangerous_driving_s WITH (kafka_topic= dangerous_driving_s', value_format='JSON') AS SELECT * FROM truck_position_s WHERE eventtype != 'Normal';" }],
+    });
+    expect(quote.code).toBe(2);
+    expect(quote.stderr).toMatch(/^steps\[1\]\.sql statement 1 \(CREATE STREAM dangerous_driving_s …\): 1:157: unterminated string literal/);
+  });
 });
