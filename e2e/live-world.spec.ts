@@ -271,8 +271,17 @@ test("editor: templates, completion and type errors as you type, run, a runtime 
   await expect(page.getByTestId("editor-status")).toHaveText("RUNNING", { timeout: 60_000 });
   await page.getByTestId("editor-reset").check();
   await page.getByTestId("editor-run").click();
-  await expect(page.getByTestId("editor-notice")).toContainText("Reset to the beginning", { timeout: 60_000 });
+  await expect(page.getByTestId("editor-notice")).toContainText("Reset to the beginning and restarted", { timeout: 60_000 });
   await expect(page.getByTestId("editor-status")).toHaveText("RUNNING", { timeout: 60_000 });
+  // The other reset: input offsets only, the state kept. The choice is offered with the reset and lasts one restart.
+  await expect(page.getByTestId("editor-keep-state")).toHaveCount(0);
+  await page.getByTestId("editor-reset").check();
+  await page.getByTestId("editor-keep-state").check();
+  await page.getByTestId("editor-run").click();
+  await expect(page.getByTestId("editor-notice")).toContainText("with the state kept", { timeout: 60_000 });
+  await expect(page.getByTestId("editor-status")).toHaveText("RUNNING", { timeout: 60_000 });
+  await expect(page.getByTestId("editor-reset")).not.toBeChecked();
+  await expect(page.getByTestId("editor-keep-state")).toHaveCount(0);
   await page.getByTestId("editor-stop").click();
   await expect(page.getByTestId("editor-status")).toHaveText("NOT_RUNNING", { timeout: 30_000 });
   await expectAccessible(page, "editor");

@@ -81,6 +81,8 @@ function TopologyPanel({ modes }: { modes: React.ReactNode }) {
   const [compileErrors, setCompileErrors] = useState<{ applicationId: string; markers: EditorMarker[]; message: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [resetOnRestart, setResetOnRestart] = useState(false);
+  // With a reset: keep the stores (only the input offsets go back) instead of the full reset tool.
+  const [keepState, setKeepState] = useState(false);
   const app = applications.find((a) => a.applicationId === applicationId);
 
   // The text shown: a saved draft, else the running application's source, else a template.
@@ -128,11 +130,20 @@ function TopologyPanel({ modes }: { modes: React.ReactNode }) {
     if (source === null || !validId) return;
     setNotice(null);
     const input: StartApplicationInput = { applicationId, source };
-    const result = app ? await restartApplication({ applicationId, source, reset: resetOnRestart, wipeState: resetOnRestart }) : await startApplication(input);
+    const result = app ? await restartApplication({ applicationId, source, reset: resetOnRestart, wipeState: resetOnRestart && !keepState }) : await startApplication(input);
     if (result.ok) {
       setCompileErrors(null);
-      setNotice(resetOnRestart ? "Reset to the beginning and restarted: every input record is processed again." : app ? "Restarted with the new topology, from the committed offsets." : "Started.");
+      setNotice(
+        !app
+          ? "Started."
+          : !resetOnRestart
+            ? "Restarted with the new topology, from the committed offsets."
+            : keepState
+              ? "Reset to the beginning with the state kept: the stores were restored from their changelogs, and every input record is processed again on top of them (a count counts each record twice)."
+              : "Reset to the beginning and restarted: internal topics deleted, every input record is processed again from empty state.",
+      );
       setResetOnRestart(false);
+      setKeepState(false);
       void brokerClient()?.api.saveWorkspaceNote(DRAFT_PREFIX + applicationId, null);
     } else {
       const found = compileMarkers(applicationId, result.message);
@@ -200,9 +211,18 @@ function TopologyPanel({ modes }: { modes: React.ReactNode }) {
         <span className="spacer" />
         <Status state={app?.state ?? null} busy={appBusy === applicationId} />
         {app && (
-          <label className="inline-field" title="The application reset tool: committed input offsets back to the beginning, internal topics (repartition, changelog) deleted, state rebuilt from nothing">
+          <label className="inline-field" title="Committed input offsets back to the beginning: every input record is processed again">
             <input type="checkbox" data-testid="editor-reset" checked={resetOnRestart} onChange={(e) => setResetOnRestart(e.target.checked)} />
             <span>reset to beginning</span>
+          </label>
+        )}
+        {app && resetOnRestart && (
+          <label
+            className="inline-field"
+            title="Kept: only the input offsets are reset (kafka-consumer-groups --reset-offsets); the changelogs stay, the stores are restored from them and reprocessing adds on top. Not kept: the application reset tool, internal topics (repartition, changelog) deleted, state rebuilt from nothing."
+          >
+            <input type="checkbox" data-testid="editor-keep-state" checked={keepState} onChange={(e) => setKeepState(e.target.checked)} />
+            <span>keep state</span>
           </label>
         )}
         <button type="button" className="primary" data-testid="editor-run" disabled={source === null || !validId || appBusy !== null} title="Ctrl+Enter" onClick={() => void run()}>
