@@ -24,8 +24,24 @@ function StorageIndicator() {
   );
 }
 
-export function TopBar() {
+/** The engine's time: the only part of the bar that changes with every update. */
+function ClockReadout() {
   const clock = useStore((s) => s.clock);
+  const playing = clock?.playing ?? false;
+  return (
+    <div className="clock" title={clock ? `Engine time: ${new Date(clock.now).toISOString()}` : "The engine's clock"}>
+      <span className="clock-date num">{clock ? formatDate(clock.now) : ""}</span>
+      <span className="clock-time num" data-testid="clock" data-now={clock?.now ?? ""}>
+        {clock ? formatClock(clock.now) : "--:--:--.---"}
+      </span>
+      <span className={playing ? "clock-state playing" : "clock-state"}>{clock ? (playing ? "playing" : "paused") : ""}</span>
+    </div>
+  );
+}
+
+export function TopBar() {
+  const playing = useStore((s) => s.clock?.playing ?? false);
+  const speed = useStore((s) => s.clock?.speed ?? 1);
   const ready = useStore((s) => s.connection === "ready");
   const play = useStore((s) => s.play);
   const pause = useStore((s) => s.pause);
@@ -36,8 +52,6 @@ export function TopBar() {
   const openDialog = useStore((s) => s.openDialog);
   const presentation = useStore((s) => s.presentation);
   const togglePresentation = useStore((s) => s.togglePresentation);
-  const playing = clock?.playing ?? false;
-  const speed = clock?.speed ?? 1;
   const ladderIndex = SPEED_LADDER.findIndex((s) => Math.abs(s - speed) < 1e-9);
 
   return (
@@ -94,13 +108,7 @@ export function TopBar() {
           </span>
         </label>
       </div>
-      <div className="clock" title={clock ? `Engine time: ${new Date(clock.now).toISOString()}` : "The engine's clock"}>
-        <span className="clock-date num">{clock ? formatDate(clock.now) : ""}</span>
-        <span className="clock-time num" data-testid="clock" data-now={clock?.now ?? ""}>
-          {clock ? formatClock(clock.now) : "--:--:--.---"}
-        </span>
-        <span className={playing ? "clock-state playing" : "clock-state"}>{clock ? (playing ? "playing" : "paused") : ""}</span>
-      </div>
+      <ClockReadout />
       <div className="top-actions">
         <StorageIndicator />
         <button type="button" data-testid="reset-workspace" disabled={!ready} onClick={() => openDialog("reset")} title="Delete every topic and start an empty workspace" aria-label="Reset workspace">

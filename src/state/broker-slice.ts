@@ -24,6 +24,7 @@ import {
   type TopicSummary,
 } from "../engine-client/broker-client";
 import { emitEngineFrame } from "./engine-events";
+import { perFrame } from "./fold-updates";
 import type { Store } from "./store";
 import { TopicRates } from "./topic-rates";
 
@@ -87,6 +88,8 @@ const PRODUCE_CHUNK = 5000;
 const KEY_COUNT = 8;
 /** The topic list and description are reloaded at most this often while records flow. */
 const REFRESH_INTERVAL_MS = 250;
+/** Generators' counters and topic rates are brought up to date at most this often. */
+const COUNTERS_INTERVAL_MS = 250;
 
 let client: BrokerClient | undefined;
 
@@ -105,6 +108,7 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
   let refreshAgain = false;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let lastRefresh = 0;
+  let countersAt = -Infinity;
   const rates = new TopicRates();
 
   async function refreshNow(): Promise<void> {
@@ -146,7 +150,12 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
     const patch: Partial<BrokerSlice> = {};
     if (update.state !== was) patch.connection = update.state;
     if (update.clock) patch.clock = update.clock;
-    if (update.generators.length > 0 || get().generators.length > 0) patch.generators = update.generators;
+    // Generators' counters and topic rates change with every update; the rail shows them a
+    // few times a second (a generator started or stopped shows at once).
+    const wall = performance.now();
+    const countersDue = wall - countersAt >= COUNTERS_INTERVAL_MS || update.restarted;
+    const shown = get().generators;
+    if (shown.length !== update.generators.length || shown.some((g, i) => g.id !== update.generators[i]!.id) || (countersDue && update.generators.length > 0)) patch.generators = update.generators;
     if (update.restarted) rates.clear();
     const now = update.clock?.now ?? 0;
     const appended = new Map<string, number>();
@@ -156,7 +165,8 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
     const fresh = update.clock?.playing ? rates.rates(now) : {};
     const old = get().rates;
     const keys = Object.keys(fresh);
-    if (keys.length !== Object.keys(old).length || keys.some((k) => old[k] !== fresh[k])) patch.rates = fresh;
+    if (keys.length !== Object.keys(old).length || keys.some((k) => !(k in old)) || (countersDue && keys.some((k) => old[k] !== fresh[k]))) patch.rates = fresh;
+    if (countersDue && (patch.generators || patch.rates)) countersAt = wall;
     set(patch);
     emitEngineFrame({ events: update.events, clock: update.clock, stale: update.restarted || update.droppedEvents > 0, restarted: update.restarted, streams: update.streams });
     if (update.state !== "ready") return;
@@ -199,10 +209,12 @@ export const createBrokerSlice: StateCreator<Store, [], [], BrokerSlice> = (set,
       client.onWorkerError((message) => set({ connection: "lost", message: `The broker worker stopped: ${message}` }));
       const status = await client.api.status();
       set({ connection: status.state, message: status.message, clock: status.clock, storageKind: status.storage });
-      await client.onUpdate((u) => {
-        onUpdate(u);
-        if (u.state !== "ready" || u.restarted) void client?.api.status().then((s) => set({ message: s.message, storageKind: s.storage }));
-      });
+      await client.onUpdate(
+        perFrame((u) => {
+          onUpdate(u);
+          if (u.state !== "ready" || u.restarted) void client?.api.status().then((s) => set({ message: s.message, storageKind: s.storage }));
+        }),
+      );
       if (status.state === "ready") await refreshNow();
       return client;
     },

@@ -11,6 +11,7 @@ import type { BrokerEvent, PartitionCleanableRange, RemovedRecord, TopicDescript
 import { formatBytes, formatClock, formatDuration } from "../../app/format";
 import { keyColour, textOn } from "../../app/key-colours";
 import { onEngineFrame } from "../../state/engine-events";
+import { useEngineNow } from "../../state/use-engine-now";
 import { brokerClient, useStore } from "../../state/store";
 import { loadClassicExample, loadRetentionExample } from "./examples";
 import { removalMap, type BeforeRecord } from "./removal-reasons";
@@ -89,11 +90,10 @@ function CleanableBar({ range, d }: { range: PartitionCleanableRange; d: TopicDe
 }
 
 function RetentionPanel({ d }: { d: TopicDescription }) {
-  const clock = useStore((s) => s.clock);
+  const now = useEngineNow();
   const runRetention = useStore((s) => s.runRetention);
   const retentionMs = Number(d.config.find((c) => c.name === "retention.ms")?.value ?? -1);
   const deletes = (d.config.find((c) => c.name === "cleanup.policy")?.value ?? "").includes("delete");
-  const now = clock?.now ?? 0;
   return (
     <section className="retention-panel" aria-label="Retention">
       <header className="panel-header">

@@ -79,7 +79,6 @@ function GroupHeader({ group }: { group: WorkbenchGroup }) {
   const addConsumer = useStore((s) => s.addConsumer);
   const setGroupAssignor = useStore((s) => s.setGroupAssignor);
   const rewindGroup = useStore((s) => s.rewindGroup);
-  const now = useStore((s) => s.clock?.now ?? 0);
   const [rewind, setRewind] = useState("earliest");
   const workbench = group.assignor !== null;
   const running = group.members.filter((m) => m.life === "running").length;
@@ -128,7 +127,7 @@ function GroupHeader({ group }: { group: WorkbenchGroup }) {
               data-testid="rewind-group"
               disabled={running === 0}
               title="Every running member seeks its partitions; records are processed again (watch the ordering check)"
-              onClick={() => void rewindGroup(group.groupId, REWINDS.find((r) => r.id === rewind)!.target(now))}
+              onClick={() => void rewindGroup(group.groupId, REWINDS.find((r) => r.id === rewind)!.target(useStore.getState().clock?.now ?? 0))}
             >
               Rewind
             </button>

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { formatCount, formatDuration } from "../../app/format";
 import type { WorkbenchGroup, WorkbenchMember } from "../../engine-client/workbench-types";
 import { useStore } from "../../state/store";
+import { useEngineNow } from "../../state/use-engine-now";
 import { MEMBER_STATE_HINT, WORDS } from "./glossary";
 
 const LIFE_LABEL: Record<WorkbenchMember["life"], string> = {
@@ -12,7 +13,7 @@ const LIFE_LABEL: Record<WorkbenchMember["life"], string> = {
 };
 
 function SessionCountdown({ member }: { member: WorkbenchMember }) {
-  const now = useStore((s) => s.clock?.now ?? 0);
+  const now = useEngineNow();
   if (member.evictBy === null || member.since === null) return null;
   const left = Math.max(0, member.evictBy - now);
   const share = Math.min(1, left / member.sessionTimeoutMs);

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from "react";
 import { formatClock, formatDuration } from "../../app/format";
 import { groupColour } from "../../app/key-colours";
 import { useStore } from "../../state/store";
+import { useEngineNow } from "../../state/use-engine-now";
 import { PHASE_HINT, WORDS } from "./glossary";
 import { assignmentChanges, type GenerationMark, type GroupTimeline } from "./rebalance-timeline";
 
@@ -57,7 +58,7 @@ function MarkDetails({ mark }: { mark: GenerationMark }) {
 export function RebalanceLanes({ timeline, groupId }: { timeline: GroupTimeline | undefined; groupId: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(700);
-  const now = useStore((s) => s.clock?.now ?? 0);
+  const now = useEngineNow();
   const speed = useStore((s) => s.clock?.speed ?? 1);
   const [focused, setFocused] = useState<number | null>(null);
   useLayoutEffect(() => {
