@@ -60,8 +60,16 @@ export function luminance(hex: string): number {
   return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
 }
 
+const textOnCache = new Map<string, string>();
+
 /** Black or white, whichever reads better on `background`. */
 export function textOn(background: string): string {
-  const l = luminance(background);
-  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? "#000000" : "#FFFFFF";
+  // Asked for every cell of every frame, of a dozen colours.
+  let text = textOnCache.get(background);
+  if (text === undefined) {
+    const l = luminance(background);
+    text = (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? "#000000" : "#FFFFFF";
+    if (textOnCache.size < 256) textOnCache.set(background, text);
+  }
+  return text;
 }

@@ -8,11 +8,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { BrokerEvent, TopicDescription } from "../../engine-client/broker-client";
 import { formatCount } from "../../app/format";
-import { keyColour } from "../../app/key-colours";
+import { groupColour, keyColour } from "../../app/key-colours";
 import { onEngineFrame } from "../../state/engine-events";
 import { brokerClient, useStore } from "../../state/store";
 import { AXIS_H, cellBand, drawTape, FADE_MS, ROW_H, rowTop, type TapeColours, type TapeRow, type TapeSegment } from "./tape-draw";
 import { fetchWindow, fitRange, followTail, modeOf, offsetToX, panBy, xToOffset, zoomAt, type TapeViewport } from "./tape-geometry";
+import { nextFlash, type FlashState } from "./head-flash";
 import { TapeRecords, type TapeCell } from "./tape-records";
 
 interface LivePartition {
@@ -24,6 +25,19 @@ interface LivePartition {
 }
 
 const HEADER_W = 168;
+
+/** A row's offsets as its head shows them, each with its flash (see head-flash.ts). */
+interface HeadShown {
+  start: FlashState;
+  hw: FlashState;
+  leo: FlashState;
+}
+
+function headOf(p: LivePartition, shown: HeadShown | undefined, wall: number): HeadShown {
+  return { start: nextFlash(shown?.start, p.logStartOffset, wall), hw: nextFlash(shown?.hw, p.highWatermark, wall), leo: nextFlash(shown?.leo, p.logEndOffset, wall) };
+}
+/** The rows' offset numbers are brought up to date at most this often (wall ms). */
+const HEADS_INTERVAL_MS = 200;
 
 function readColours(): TapeColours {
   const css = getComputedStyle(document.documentElement);
@@ -53,6 +67,7 @@ function liveFrom(d: TopicDescription): LivePartition[] {
 export function PartitionTape({ description }: { description: TopicDescription }) {
   const topic = description.name;
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const canvasCol = useRef<HTMLDivElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const viewport = useRef<TapeViewport>({ start: -1, pxPerOffset: 36, width: 800 });
   const following = useRef(true);
@@ -64,14 +79,22 @@ export function PartitionTape({ description }: { description: TopicDescription }
   const animClock = useRef({ now: 0, last: performance.now(), forceUntil: 0 });
   const [info, setInfo] = useState({ mode: "labelled", pxPerOffset: 36, from: 0, to: 0, following: true, x0: 0, alignEnds: true });
   const [tooltip, setTooltip] = useState<{ x: number; y: number; cell: TapeCell; partition: number } | null>(null);
-  const [heads, setHeads] = useState(() => live.current.map((p) => ({ ...p })));
+  const [heads, setHeads] = useState<HeadShown[]>(() => live.current.map((p) => headOf(p, undefined, 0)));
   const selection = useStore((s) => s.selection);
   const select = useStore((s) => s.select);
   const theme = useStore((s) => s.theme);
   const groupMarkers = useStore((s) => s.groupMarkers);
-  const clock = useStore((s) => s.clock);
-  const clockRef = useRef(clock);
-  clockRef.current = clock;
+  // The clock changes with every engine update: the frame loop reads it, nothing renders.
+  const clockRef = useRef(useStore.getState().clock);
+  useEffect(() => useStore.subscribe((s) => void (clockRef.current = s.clock)), []);
+  /** The partitions whose rows are scrolled into view (with one more each side): only they are fetched and drawn. */
+  const shownRows = useRef({ first: 0, last: Number.POSITIVE_INFINITY });
+  /**
+   * The scrolled box: the canvas is only as tall as the box and stays in it (sticky),
+   * drawing the rows under it; a canvas as tall as all rows would be copied whole to the
+   * screen every frame, most of it out of sight.
+   */
+  const scrollBox = useRef({ top: 0, height: 600 });
   const colours = useRef<TapeColours | null>(null);
   const reducedMotion = useMemo(() => window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false, []);
 
@@ -173,22 +196,57 @@ export function PartitionTape({ description }: { description: TopicDescription }
     return onEngineFrame(handle);
   }, [topic, records]);
 
-  // Size the canvas to its box, at the device's pixel ratio.
+  // Size the canvas to its box, at the device's pixel ratio; follow which rows are in view.
   useEffect(() => {
     const wrap = wrapRef.current;
     if (!wrap) return;
+    const rowsInView = () => {
+      scrollBox.current = { top: wrap.scrollTop, height: wrap.clientHeight };
+      const top = wrap.scrollTop - AXIS_H;
+      shownRows.current = { first: Math.max(0, Math.floor(top / ROW_H) - 1), last: Math.floor((top + wrap.clientHeight) / ROW_H) + 1 };
+      dirty.current = true;
+    };
     const ro = new ResizeObserver(() => {
       viewport.current = { ...viewport.current, width: Math.max(100, wrap.clientWidth - HEADER_W) };
-      dirty.current = true;
+      rowsInView();
     });
     ro.observe(wrap);
-    return () => ro.disconnect();
+    rowsInView();
+    wrap.addEventListener("scroll", rowsInView, { passive: true });
+    return () => {
+      ro.disconnect();
+      wrap.removeEventListener("scroll", rowsInView);
+    };
   }, []);
 
   // The frame loop: draw only when something changed or an animation runs.
   useEffect(() => {
     let raf = 0;
-    let lastInfo = "";
+    let lastView = "";
+    let lastHeads = "";
+    let headsAt = -Infinity;
+    let headsCount = -1;
+    // Reflect the view in the DOM (numbers for people, attributes for tests), cheaply: the
+    // toolbar when the view changes, the rows' offsets a few times a second at most (while
+    // records stream in they change every frame, faster than anyone reads them, and each
+    // change re-renders and re-flashes every row).
+    const reflect = (v: TapeViewport, parts: LivePartition[], wall: number) => {
+      const from = Math.max(0, Math.floor(v.start));
+      const to = Math.ceil(v.start + v.width / v.pxPerOffset);
+      const x0 = Math.round(offsetToX(v, 0) * 100) / 100;
+      const view = `${modeOf(v)}|${v.pxPerOffset.toFixed(4)}|${from}|${to}|${x0}|${following.current}|${alignEnds.current}`;
+      if (view !== lastView) {
+        lastView = view;
+        setInfo({ mode: modeOf(v), pxPerOffset: v.pxPerOffset, from, to, following: following.current, x0, alignEnds: alignEnds.current });
+      }
+      const heads = parts.map((p) => `${p.logStartOffset},${p.highWatermark},${p.logEndOffset}`).join(";");
+      if (heads !== lastHeads && (wall - headsAt >= HEADS_INTERVAL_MS || parts.length !== headsCount)) {
+        lastHeads = heads;
+        headsAt = wall;
+        headsCount = parts.length;
+        setHeads((shown) => parts.map((p, i) => headOf(p, shown[i], wall)));
+      }
+    };
     const loop = () => {
       raf = requestAnimationFrame(loop);
       const canvas = canvasRef.current;
@@ -228,23 +286,36 @@ export function PartitionTape({ description }: { description: TopicDescription }
       }
       const v = viewport.current;
       const shifts = parts.map((_, i) => (alignEnds.current ? ends[i]! - maxEnd : 0));
+      const shown = shownRows.current;
       for (const [i, p] of parts.entries()) {
-        // Ask up to the live high watermark: the window then catches up with the log end.
-        const w = fetchWindow({ ...v, start: v.start + shifts[i]! }, p.logStartOffset, p.highWatermark);
-        if (w) records.ensure(i, w.from, following.current ? p.highWatermark : w.to);
+        if (i < shown.first || i > shown.last) continue;
+        if (following.current && modeOf(v) !== "density") {
+          // Following: the newest records, as many as the view holds and half a screen more,
+          // up to the live high watermark; the window then catches up with the log end.
+          const span = Math.ceil((1.5 * v.width) / v.pxPerOffset);
+          if (p.highWatermark > p.logStartOffset) records.ensure(i, Math.max(p.logStartOffset, p.highWatermark - span), p.highWatermark, true);
+        } else {
+          const w = fetchWindow({ ...v, start: v.start + shifts[i]! }, p.logStartOffset, p.highWatermark);
+          if (w) records.ensure(i, w.from, w.to);
+        }
         const win = records.window(i);
         if (win && win.latestAppearedAt > 0 && ac.now - win.latestAppearedAt < 1300) animating = true;
       }
+      reflect(v, parts, wall);
       if (!dirty.current && !animating) return;
       dirty.current = false;
       const scale = window.devicePixelRatio || 1;
-      const cssH = AXIS_H + parts.length * ROW_H;
+      const contentH = AXIS_H + parts.length * ROW_H;
+      const box = scrollBox.current;
+      const cssH = Math.max(1, Math.min(contentH, box.height));
+      const offsetY = Math.max(0, Math.min(box.top, contentH - cssH));
       if (canvas.width !== Math.round(v.width * scale) || canvas.height !== Math.round(cssH * scale)) {
         canvas.width = Math.round(v.width * scale);
         canvas.height = Math.round(cssH * scale);
         canvas.style.width = `${v.width}px`;
         canvas.style.height = `${cssH}px`;
       }
+      if (canvasCol.current) canvasCol.current.style.height = `${contentH}px`;
       const ctx = canvas.getContext("2d");
       if (!ctx || !colours.current) return;
       const markers = useStore.getState().groupMarkers;
@@ -269,17 +340,10 @@ export function PartitionTape({ description }: { description: TopicDescription }
         selected: sel && sel.topic === topic ? sel : null,
         hover: hover.current,
         scale,
+        shownRows: shown,
+        offsetY,
+        height: cssH,
       });
-      // Reflect the view in the DOM (numbers for people, attributes for tests), cheaply.
-      const from = Math.max(0, Math.floor(v.start));
-      const to = Math.ceil(v.start + v.width / v.pxPerOffset);
-      const x0 = Math.round(offsetToX(v, 0) * 100) / 100;
-      const key = `${modeOf(v)}|${v.pxPerOffset.toFixed(4)}|${from}|${to}|${x0}|${following.current}|${alignEnds.current}|${parts.map((p) => `${p.logStartOffset},${p.highWatermark},${p.logEndOffset}`).join(";")}`;
-      if (key !== lastInfo) {
-        lastInfo = key;
-        setInfo({ mode: modeOf(v), pxPerOffset: v.pxPerOffset, from, to, following: following.current, x0, alignEnds: alignEnds.current });
-        setHeads(parts.map((p) => ({ ...p })));
-      }
     };
     raf = requestAnimationFrame(loop);
     return () => cancelAnimationFrame(raf);
@@ -358,7 +422,8 @@ export function PartitionTape({ description }: { description: TopicDescription }
   function hit(e: React.PointerEvent<HTMLCanvasElement>): { partition: number; offset: number; cell: TapeCell | undefined } | null {
     const rect = e.currentTarget.getBoundingClientRect();
     const x = e.clientX - rect.left;
-    const y = e.clientY - rect.top;
+    // The canvas stays at the top of the scrolled box: rows are where the box is scrolled to.
+    const y = e.clientY - rect.top + scrollBox.current.top;
     const partition = Math.floor((y - AXIS_H) / ROW_H);
     const p = live.current[partition];
     if (!p) return null;
@@ -434,27 +499,24 @@ export function PartitionTape({ description }: { description: TopicDescription }
                   <div title="Log start offset: the first offset still in the log">
                     <dt>start</dt>
                     <dd className="num" data-testid="tape-log-start">
-                      {/* A new key remounts the number, so its change flashes briefly. */}
-                      <span key={p.logStartOffset} className="changed">
-                        {p.logStartOffset}
+                      <span key={p.start.key} className={p.start.flashing ? "changed" : undefined}>
+                        {p.start.value}
                       </span>
                     </dd>
                   </div>
                   <div title="High watermark: offsets below it are committed and visible to consumers">
                     <dt>HW</dt>
                     <dd className="num" data-testid="tape-hw">
-                      {/* A new key remounts the number, so its change flashes briefly. */}
-                      <span key={p.highWatermark} className="changed">
-                        {p.highWatermark}
+                      <span key={p.hw.key} className={p.hw.flashing ? "changed" : undefined}>
+                        {p.hw.value}
                       </span>
                     </dd>
                   </div>
                   <div title="Log end offset: the offset the next record appended will get">
                     <dt>LEO</dt>
                     <dd className="num" data-testid="tape-leo">
-                      {/* A new key remounts the number, so its change flashes briefly. */}
-                      <span key={p.logEndOffset} className="changed">
-                        {p.logEndOffset}
+                      <span key={p.leo.key} className={p.leo.flashing ? "changed" : undefined}>
+                        {p.leo.value}
                       </span>
                     </dd>
                   </div>
@@ -463,7 +525,7 @@ export function PartitionTape({ description }: { description: TopicDescription }
                   <div className="tape-head-lag">
                     {markers.map((m) => (
                       <span key={m.groupId} title={`${m.groupId}: committed ${m.committed}, position ${m.position}`}>
-                        lag <span className="num">{p.highWatermark - m.committed}</span>
+                        <span className="group-dot" style={{ background: groupColour(m.groupId) }} aria-hidden="true" /> lag <span className="num">{p.hw.value - m.committed}</span>
                       </span>
                     ))}
                   </div>
@@ -472,6 +534,7 @@ export function PartitionTape({ description }: { description: TopicDescription }
             );
           })}
         </div>
+        <div className="tape-canvas-col" ref={canvasCol}>
         <canvas
           ref={canvasRef}
           className="tape-canvas"
@@ -524,6 +587,7 @@ export function PartitionTape({ description }: { description: TopicDescription }
             if (h.cell) select({ topic, partition: h.partition, offset: h.offset });
           }}
         />
+        </div>
         {tooltip && (
           <div className="tape-tooltip" role="tooltip" style={{ left: HEADER_W + Math.min(tooltip.x + 12, viewport.current.width - 280), top: tooltip.y }}>
             <div>

@@ -8,7 +8,7 @@
  */
 import { groupColour, textOn } from "../../app/key-colours";
 import type { GroupMarker } from "../../state/store";
-import { axisTicks, modeOf, offsetToX, visibleOffsets, type TapeViewport } from "./tape-geometry";
+import { axisTicks, modeOf, offsetToX, spreadLabels, visibleOffsets, type TapeViewport } from "./tape-geometry";
 import type { PartitionWindow, TapeCell } from "./tape-records";
 
 export interface TapeSegment {
@@ -55,6 +55,14 @@ export interface TapeFrame {
   selected: { partition: number; offset: number } | null;
   hover: { partition: number; offset: number } | null;
   scale: number;
+  /** Rows scrolled into view (indexes into `rows`); the others are left blank. */
+  shownRows?: { first: number; last: number };
+  /**
+   * The canvas shows the rows from this y (CSS px) down, `height` of them: it is as tall as
+   * the box the rows scroll in, not as all rows. Without them it shows everything.
+   */
+  offsetY?: number;
+  height?: number;
 }
 
 export const AXIS_H = 22;
@@ -178,9 +186,10 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
   const { viewport: base, colours, rows } = frame;
   const mode = modeOf(base);
   const width = base.width;
-  const height = AXIS_H + rows.length * ROW_H;
-  ctx.setTransform(frame.scale, 0, 0, frame.scale, 0, 0);
-  ctx.clearRect(0, 0, width, height);
+  const offsetY = frame.offsetY ?? 0;
+  const height = frame.height ?? AXIS_H + rows.length * ROW_H;
+  ctx.setTransform(frame.scale, 0, 0, frame.scale, 0, -offsetY * frame.scale);
+  ctx.clearRect(0, offsetY, width, height);
 
   // Offset axis, shared by the rows unless each is aligned on its own log end.
   ctx.font = `12px ${MONO}`;
@@ -207,6 +216,7 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
   const w = base.pxPerOffset;
 
   rows.forEach((row, index) => {
+    if (frame.shownRows && (index < frame.shownRows.first || index > frame.shownRows.last)) return;
     const v = row.shift === 0 ? base : { ...base, start: base.start + row.shift };
     const { from: visFrom, to: visTo } = visibleOffsets(v);
     const top = rowTop(index);
@@ -383,14 +393,32 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
       if (!same && xLeo >= 0 && xLeo <= width) flag(ctx, xLeo, top + 2, cellTop + CELL_H, `LEO ${row.logEndOffset}`, colours.text2, "left");
     }
 
-    // Consumer groups: committed (filled) and position (hollow), lag to the HW.
+    // Consumer groups: committed (filled) and position (hollow), lag to the HW. Groups
+    // often stand at the same offsets, so their lag labels are laid out side by side, under
+    // the marks.
+    if (row.markers.length > 0) {
+      ctx.font = `600 12px ${SANS}`;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "top";
+      const labels: Array<{ text: string; colour: string; mid: number; width: number }> = [];
+      for (const m of row.markers) {
+        const lag = row.highWatermark - m.committed;
+        if (lag <= 0) continue;
+        const text = `${m.groupId} lag ${lag}`;
+        labels.push({ text, colour: groupColour(m.groupId), mid: (Math.max(0, offsetToX(v, m.committed)) + Math.min(width, xHw)) / 2, width: ctx.measureText(text).width });
+      }
+      const xs = spreadLabels(labels, 4, width - 4);
+      labels.forEach((l, i) => {
+        ctx.fillStyle = l.colour;
+        ctx.fillText(l.text, xs[i]!, top + MARKER_Y);
+      });
+    }
     row.markers.forEach((m, i) => {
       const colour = groupColour(m.groupId);
       const y = top + MARKER_Y + i * 2;
       const xc = offsetToX(v, m.committed);
       const xp = offsetToX(v, m.position);
-      const lag = row.highWatermark - m.committed;
-      if (lag > 0) {
+      if (row.highWatermark - m.committed > 0) {
         ctx.strokeStyle = colour;
         ctx.lineWidth = 1.5;
         ctx.beginPath();
@@ -399,12 +427,6 @@ export function drawTape(ctx: CanvasRenderingContext2D, frame: TapeFrame): void 
         ctx.lineTo(xHw, y + 14);
         ctx.lineTo(xHw, y + 5);
         ctx.stroke();
-        ctx.font = `600 12px ${SANS}`;
-        ctx.fillStyle = colour;
-        ctx.textAlign = "center";
-        ctx.textBaseline = "top";
-        const mid = Math.min(width - 60, Math.max(60, (Math.max(0, xc) + Math.min(width, xHw)) / 2));
-        ctx.fillText(`${m.groupId} lag ${lag}`, mid, y + 15 > top + ROW_H - 14 ? y - 1 : y + 15);
       }
       triangle(ctx, xc, y, colour, true);
       if (m.position !== m.committed) triangle(ctx, xp, y, colour, false);

@@ -9,6 +9,7 @@ import {
   modeOf,
   offsetToX,
   panBy,
+  spreadLabels,
   visibleOffsets,
   xToOffset,
   zoomAt,
@@ -70,5 +71,20 @@ describe("tape geometry", () => {
     expect(offsetToX(f, 11)).toBeLessThan(1000);
     expect(axisTicks({ start: 0, pxPerOffset: 1, width: 1000 })).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
     expect(axisTicks({ start: 3, pxPerOffset: 40, width: 400 }, 90)).toEqual([5, 10]);
+  });
+});
+
+describe("lag labels side by side", () => {
+  it("centres labels that do not touch, and pushes apart those that would overlap, in order of their centres", () => {
+    expect(spreadLabels([{ mid: 100, width: 40 }, { mid: 300, width: 40 }], 0, 1000)).toEqual([80, 280]);
+    // Three groups at the same offsets: one after the other, gap 8.
+    expect(spreadLabels([{ mid: 200, width: 100 }, { mid: 200, width: 60 }, { mid: 199, width: 50 }], 0, 1000)).toEqual([232, 340, 174]);
+  });
+
+  it("pulls a run back inside the right edge and never past the left one", () => {
+    expect(spreadLabels([{ mid: 990, width: 100 }, { mid: 995, width: 100 }], 4, 1000)).toEqual([792, 900]);
+    expect(spreadLabels([{ mid: 10, width: 100 }], 4, 1000)).toEqual([4]);
+    // No room for both: they overlap at the left edge rather than leave the canvas.
+    expect(spreadLabels([{ mid: 50, width: 100 }, { mid: 50, width: 100 }], 0, 150)).toEqual([0, 50]);
   });
 });

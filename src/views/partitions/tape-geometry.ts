@@ -110,3 +110,27 @@ export function axisTicks(v: TapeViewport, minGapPx = 90): number[] {
   for (let t = Math.ceil(from / step) * step; t <= to; t += step) out.push(t);
   return out;
 }
+
+/**
+ * Left edges for labels that want to be centred at `mid` without overlapping: in order of
+ * their centres, each pushed right past the one before (`gap` apart), then the run pulled
+ * back left where it would leave [min, max]. Labels that cannot all fit overlap at `min`.
+ */
+export function spreadLabels(labels: ReadonlyArray<{ mid: number; width: number }>, min: number, max: number, gap = 8): number[] {
+  const order = labels.map((_, i) => i).sort((a, b) => labels[a]!.mid - labels[b]!.mid);
+  const x = new Array<number>(labels.length);
+  let right = -Infinity;
+  for (const i of order) {
+    const l = labels[i]!;
+    x[i] = Math.max(min, l.mid - l.width / 2, right + gap);
+    right = x[i]! + l.width;
+  }
+  let left = Infinity;
+  for (let k = order.length - 1; k >= 0; k--) {
+    const i = order[k]!;
+    const l = labels[i]!;
+    x[i] = Math.max(min, Math.min(x[i]!, max - l.width, left - gap - l.width));
+    left = x[i]!;
+  }
+  return x;
+}

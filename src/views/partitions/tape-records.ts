@@ -46,10 +46,19 @@ export function cellOf(r: RecordView, appearedAt: number): TapeCell {
   };
 }
 
+/**
+ * While records stream in at the tail, a partition's window grows at most this often (wall
+ * ms). Each growth is a read in the broker's thread, which also produces the records: at a
+ * read per partition per frame, the tape alone took most of what the generators could
+ * produce. Ten a second still moves the tail on before the eye can read a cell.
+ */
+export const TAIL_INTERVAL_MS = 100;
+
 export class TapeRecords {
   private readonly windows = new Map<number, PartitionWindow>();
   private readonly inflight = new Set<number>();
-  private readonly wanted = new Map<number, { from: number; to: number }>();
+  private readonly wanted = new Map<number, { from: number; to: number; tail: boolean }>();
+  private readonly lastTailRead = new Map<number, number>();
   private generation = 0;
 
   constructor(
@@ -58,6 +67,7 @@ export class TapeRecords {
     private readonly onChange: () => void,
     /** The tape's animation clock, which stands still while the engine is paused. */
     private readonly animationNow: () => number,
+    private readonly wallNow: () => number = () => performance.now(),
   ) {}
 
   window(partition: number): PartitionWindow | undefined {
@@ -71,35 +81,49 @@ export class TapeRecords {
     else this.windows.delete(partition);
   }
 
-  /** Make sure [from, to) is fetched; `tail` marks records new at the log end (they slide in). */
-  ensure(partition: number, from: number, to: number): void {
+  /**
+   * Make sure [from, to) is fetched. `tail`: the view follows the log end, so `to` is the
+   * high watermark and records beyond the window are new (they slide in); such growth is
+   * read at most every {@link TAIL_INTERVAL_MS}.
+   */
+  ensure(partition: number, from: number, to: number, tail = false): void {
     // Never more than a view's worth: a window far behind the tail is replaced, not extended.
     if (to - from > MAX_FETCH_PER_PARTITION) from = to - MAX_FETCH_PER_PARTITION;
     const w = this.windows.get(partition);
     if (w && w.from <= from && w.to >= to) return;
     if (this.inflight.has(partition)) {
-      this.wanted.set(partition, { from, to });
+      this.wanted.set(partition, { from, to, tail });
       return;
     }
-    void this.fetch(partition, from, to);
+    if (tail) {
+      const now = this.wallNow();
+      // Growing a window that already ends near the tail can wait; anything else cannot.
+      if (w && w.from <= from && from <= w.to && now - (this.lastTailRead.get(partition) ?? -Infinity) < TAIL_INTERVAL_MS) return;
+      this.lastTailRead.set(partition, now);
+    }
+    void this.fetch(partition, from, to, tail);
   }
 
-  private async fetch(partition: number, from: number, to: number): Promise<void> {
+  private async fetch(partition: number, from: number, to: number, tail: boolean): Promise<void> {
     const c = this.client();
     if (!c) return;
     this.inflight.add(partition);
     const generation = this.generation;
     try {
       const existing = this.windows.get(partition);
-      // Extending at the tail keeps what is there and marks the new records as appearing now.
-      const extending = existing !== undefined && from >= existing.from && from <= existing.to && to > existing.to && to - existing.from <= 3 * MAX_FETCH_PER_PARTITION;
+      // Extending at the tail keeps what is there and marks the new records as appearing
+      // now; when more arrived than the window holds, the ones in between would scroll by
+      // unseen, so only the window is read, all of it new.
+      const extending =
+        existing !== undefined && from >= existing.from && from <= existing.to && to > existing.to && to - existing.to <= to - from && to - existing.from <= 3 * MAX_FETCH_PER_PARTITION;
+      const newFrom = tail && existing !== undefined && to > existing.to ? existing.to : Infinity;
       const start = extending ? existing.to : from;
       const now = Math.max(1, this.animationNow());
       const cells = extending ? existing.cells : new Map<number, TapeCell>();
       let next = start;
       while (next < to) {
         const range = await c.api.readRange(this.topic, partition, next, to - next);
-        for (const r of range.records) if (r.offset < to) cells.set(r.offset, cellOf(r, extending ? now : 0));
+        for (const r of range.records) if (r.offset < to) cells.set(r.offset, cellOf(r, extending || r.offset >= newFrom ? now : 0));
         if (range.records.length === 0 || range.nextOffset <= next) {
           // Nothing more below the high watermark: the window ends where the log does.
           to = Math.min(to, Math.max(next, range.highWatermark));
@@ -118,7 +142,7 @@ export class TapeRecords {
           existing.from = keepFrom;
         }
       } else {
-        this.windows.set(partition, { from: start, to, cells, latestAppearedAt: 0 });
+        this.windows.set(partition, { from: start, to, cells, latestAppearedAt: newFrom < to ? now : 0 });
       }
       this.onChange();
     } catch {
@@ -128,7 +152,7 @@ export class TapeRecords {
       const again = this.wanted.get(partition);
       if (again) {
         this.wanted.delete(partition);
-        this.ensure(partition, again.from, again.to);
+        this.ensure(partition, again.from, again.to, again.tail);
       }
     }
   }
