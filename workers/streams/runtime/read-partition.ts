@@ -4,7 +4,7 @@
  * read_committed), markers and aborted records left out.
  */
 import type { Broker } from "../../broker/broker";
-import { visibleRecords } from "../../client/visible-records";
+import { mapVisibleRecords } from "../../client/visible-records";
 import type { ConsumerRecord } from "../../groups/consumer-session";
 import type { IsolationLevel } from "../../broker/partition";
 
@@ -25,12 +25,12 @@ export async function readPartition(
     const data = await broker.fetch(topic, partition, position, FETCH_BYTES, isolation);
     if (data.bytes.length === 0) break;
     const aborted = isolation === "read_committed" ? data.abortedTransactions : undefined;
-    const out: ConsumerRecord[] = [];
-    for (const r of visibleRecords(data.bytes, position, aborted)) {
-      if (r.offset >= end) break;
-      out.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
-    }
-    if (out.length > 0) await onChunk(out);
+    // Records made straight from the decoded fields: no intermediate object per record.
+    const decoded = mapVisibleRecords(data.bytes, position, aborted, (r): ConsumerRecord => ({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers }));
+    let n = decoded.length;
+    while (n > 0 && decoded[n - 1]!.offset >= end) n--;
+    if (n < decoded.length) decoded.length = n;
+    if (decoded.length > 0) await onChunk(decoded);
     if (data.nextOffset <= position) break;
     position = Math.min(data.nextOffset, end);
   }
