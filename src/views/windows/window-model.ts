@@ -138,6 +138,14 @@ export class WindowsModel {
   private readonly keyRecency = new Map<string, number>();
   private sawMerge = false;
   private recency = 0;
+  /**
+   * Bumped whenever bands, key recency or merges change: what is derived from them (the
+   * band list, the kind, the keys by recency) is kept until then, since the canvas asks
+   * for all three every frame and records usually arrive a few times a second at most
+   * per frame.
+   */
+  private version = 0;
+  private derived: { version: number; bands?: Band[]; kind?: ReturnType<typeof inferKind>; keys?: { max: number; list: string[] } } = { version: -1 };
   /** Late records dropped (each once, however many windows refused it). */
   lateDropped = 0;
   graceMs: number | null = null;
@@ -171,6 +179,7 @@ export class WindowsModel {
   /** Fold one event of the application (events of other nodes are ignored). */
   applyEvent(e: StreamsEvent, now: number): void {
     if (!("node" in e) || e.node !== this.node) return;
+    this.version++;
     switch (e.type) {
       case "window-update": {
         const key = keyText(e.key);
@@ -249,12 +258,24 @@ export class WindowsModel {
   prune(): void {
     const from = this.streamTime - this.horizonMs;
     if (!Number.isFinite(from)) return;
-    for (const [id, b] of this.bandMap) if (b.end < from) this.bandMap.delete(id);
-    this.dotList = this.dotList.filter((d) => d.timestamp >= from);
+    for (const [id, b] of this.bandMap) {
+      if (b.end < from) {
+        this.bandMap.delete(id);
+        this.version++;
+      }
+    }
+    if (this.dotList.some((d) => d.timestamp < from)) this.dotList = this.dotList.filter((d) => d.timestamp >= from);
   }
 
+  private fresh(): typeof this.derived {
+    if (this.derived.version !== this.version) this.derived = { version: this.version };
+    return this.derived;
+  }
+
+  /** Every band, in the order they were first seen. The array is shared: do not change it. */
   bands(): Band[] {
-    return [...this.bandMap.values()];
+    const d = this.fresh();
+    return (d.bands ??= [...this.bandMap.values()]);
   }
 
   dots(): readonly Dot[] {
@@ -267,13 +288,21 @@ export class WindowsModel {
 
   /** Keys most recently updated first, at most `max`. */
   keys(max: number): string[] {
-    return [...this.keyRecency.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, max)
-      .map(([k]) => k);
+    const d = this.fresh();
+    if (d.keys?.max !== max) {
+      d.keys = {
+        max,
+        list: [...this.keyRecency.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, max)
+          .map(([k]) => k),
+      };
+    }
+    return d.keys.list;
   }
 
   kind(): { kind: WindowKind; sizeMs: number | null; advanceMs: number | null } {
-    return inferKind(this.bands(), this.sawMerge);
+    const d = this.fresh();
+    return (d.kind ??= inferKind(this.bands(), this.sawMerge));
   }
 }

@@ -64,21 +64,25 @@ function hatch(ctx: CanvasRenderingContext2D, colour: string): CanvasPattern | s
   return pattern ?? colour;
 }
 
-/** The height the canvas needs for the keys shown. */
-export function drawHeight(model: WindowsModel, keys: number): number {
-  const { sizeMs } = model.kind();
-  const range = visibleRange(model.streamTime, sizeMs, model.graceMs);
-  return keyBlocks(model.keys(keys), model.bands(), range).height + 16;
+/** Where one frame puts the keys shown: computed once per frame, for the canvas size and the drawing. */
+export interface WindowsLayout {
+  range: { from: number; to: number };
+  blocks: KeyBlock[];
+  /** Down to the last key's rows; the canvas needs 16 px more for the labels under the lines. */
+  height: number;
 }
 
-export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, o: DrawOptions): { blocks: KeyBlock[]; height: number } {
-  const p = o.palette;
+export function layoutWindows(model: WindowsModel, keys: number): WindowsLayout {
   const { sizeMs } = model.kind();
+  const range = visibleRange(model.streamTime, sizeMs, model.graceMs);
+  return { range, ...keyBlocks(model.keys(keys), model.bands(), range) };
+}
+
+export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, o: DrawOptions, layout: WindowsLayout = layoutWindows(model, o.keys)): { blocks: KeyBlock[]; height: number } {
+  const p = o.palette;
   const streamTime = model.streamTime;
-  const range = visibleRange(streamTime, sizeMs, model.graceMs);
-  const keys = model.keys(o.keys);
   const bands = model.bands();
-  const { blocks, height } = keyBlocks(keys, bands, range);
+  const { range, blocks, height } = layout;
   const left = LABEL_WIDTH;
   const plot = Math.max(50, o.width - left - 12);
   const x = (t: number) => timeToX(t, range, left, plot);
@@ -197,8 +201,17 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
   return { blocks, height };
 }
 
+/** Settled dots of one look, drawn as one path: hundreds of dots are a few fills, not hundreds. */
+interface DotBatch {
+  fill: string;
+  stroke: string;
+  lineWidth: number;
+  points: number[];
+}
+
 function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: KeyBlock[], x: (t: number) => number, range: { from: number; to: number }, o: DrawOptions): void {
   const byKey = new Map(blocks.map((b) => [b.key, b]));
+  const batches = new Map<string, DotBatch>();
   for (const d of dots) {
     const block = byKey.get(d.key);
     if (!block || d.timestamp < range.from || d.timestamp > range.to) continue;
@@ -226,21 +239,30 @@ function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: K
       }
       continue;
     }
-    ctx.beginPath();
-    ctx.arc(dx, y, 4, 0, Math.PI * 2);
-    if (d.status === "out-of-order") {
-      ctx.fillStyle = o.palette.surface;
-      ctx.fill();
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = 2;
-      ctx.stroke();
-    } else {
-      ctx.fillStyle = colour;
-      ctx.fill();
-      ctx.strokeStyle = o.palette.text;
-      ctx.lineWidth = 0.75;
-      ctx.stroke();
+    const id = `${d.status}\u0000${colour}`;
+    let batch = batches.get(id);
+    if (!batch) {
+      batch =
+        d.status === "out-of-order"
+          ? { fill: o.palette.surface, stroke: colour, lineWidth: 2, points: [] }
+          : { fill: colour, stroke: o.palette.text, lineWidth: 0.75, points: [] };
+      batches.set(id, batch);
     }
+    batch.points.push(dx, y);
+  }
+  for (const b of batches.values()) {
+    ctx.beginPath();
+    for (let i = 0; i < b.points.length; i += 2) {
+      const px = b.points[i]!;
+      const py = b.points[i + 1]!;
+      ctx.moveTo(px + 4, py);
+      ctx.arc(px, py, 4, 0, Math.PI * 2);
+    }
+    ctx.fillStyle = b.fill;
+    ctx.fill();
+    ctx.strokeStyle = b.stroke;
+    ctx.lineWidth = b.lineWidth;
+    ctx.stroke();
   }
 }
 

@@ -9,7 +9,7 @@ import { subscribeStreamsFeed, windowModel, windowModels } from "../../state/str
 import { useMotion } from "../shared/motion";
 import { AppFailure } from "../topology/topology-view";
 import { valueText, type WindowsModel } from "./window-model";
-import { drawWindows, drawHeight, type Palette } from "./windows-draw";
+import { drawWindows, layoutWindows, type Palette } from "./windows-draw";
 import "./windows.css";
 
 const KEYS_SHOWN = 8;
@@ -139,7 +139,8 @@ function WindowsCanvas({ model }: { model: WindowsModel }) {
       if (!dirty && !animating) return;
       dirty = false;
       const dpr = window.devicePixelRatio || 1;
-      const height = drawHeight(model, KEYS_SHOWN);
+      const layout = layoutWindows(model, KEYS_SHOWN);
+      const height = layout.height + 16;
       if (el.width !== Math.round(width * dpr) || el.height !== Math.round(height * dpr)) {
         el.width = Math.round(width * dpr);
         el.height = Math.round(height * dpr);
@@ -147,7 +148,7 @@ function WindowsCanvas({ model }: { model: WindowsModel }) {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       colours ??= palette();
-      drawWindows(ctx, model, { width, keys: KEYS_SHOWN, now: wall, motionMs, palette: colours });
+      drawWindows(ctx, model, { width, keys: KEYS_SHOWN, now: wall, motionMs, palette: colours }, layout);
     };
     frame = requestAnimationFrame(draw);
     return () => {
