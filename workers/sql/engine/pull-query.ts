@@ -19,6 +19,7 @@ import { rewriteMagicTimestamps } from "../planner/magic-timestamps";
 import type { KeyColumn } from "../planner/relation";
 import { BadRecord, valueSerde } from "../planner/serdes";
 import { physicalColumns, sourceKeySerde, sourceScope } from "../planner/source";
+import { ValueAndTimestamp } from "../../streams/state/state-store";
 import { Windowed } from "../../streams/windowed";
 import type { Row } from "../values";
 import type { ResultTable } from "./results";
@@ -74,6 +75,24 @@ export function rowsFromTopic(ds: DataSource, records: readonly StoredRecord[]):
   }
   if (ds.type === "STREAM") return stream;
   return [...table.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+/** A materialized table's rows from its aggregation's stores (one per task). */
+export function rowsFromStores(stores: readonly unknown[], m: { outputRow(key: unknown, state: unknown): Row | null }): Row[] {
+  const rows: Row[] = [];
+  for (const store of stores) {
+    const all = (store as { all(): { toArray(): { key: unknown; value: unknown }[] } }).all().toArray();
+    for (const kv of all) {
+      const timestamped = kv.value instanceof ValueAndTimestamp;
+      const state = timestamped ? (kv.value as ValueAndTimestamp<unknown>).value() : kv.value;
+      const row = m.outputRow(kv.key, state);
+      if (!row) continue;
+      // ROWTIME of an aggregate row: its last update's timestamp (a session's end).
+      row.ROWTIME = timestamped ? (kv.value as ValueAndTimestamp<unknown>).timestamp() : kv.key instanceof Windowed ? kv.key.window().end() : null;
+      rows.push(row);
+    }
+  }
+  return rows;
 }
 
 export interface PullPlan {

@@ -17,8 +17,6 @@ import type { Engine } from "../../engine/engine";
 import { isKafkaError } from "../../protocol/errors";
 import { SeededRandom } from "../../runtime/random";
 import { StreamsBuilder } from "../../streams/streams-builder";
-import { ValueAndTimestamp } from "../../streams/state/state-store";
-import { Windowed } from "../../streams/windowed";
 import type { CreateAsSelect, InsertInto, Query, Statement } from "../ast";
 import { KsqlException, SqlSyntaxError } from "../errors";
 import { evalContext, type EvalContext } from "../functions/registry";
@@ -37,8 +35,9 @@ import { describeType } from "./describe";
 import { describe, describeFunction, explain, list, print, queryStatus, type InspectedEngine } from "./inspect";
 import { buildInsert } from "./insert-values";
 import { planCreateAsSelect, planInsertInto, KSQL_SERVICE_ID, type PersistentQueryPlan } from "./persistent-query";
-import { answerPull, planPull, rowsFromTopic } from "./pull-query";
+import { answerPull, planPull, rowsFromStores, rowsFromTopic } from "./pull-query";
 import { PushQuery } from "./push-query";
+import { presetOffsets, streamsConfig } from "./query-start";
 import type { ResultTable, SqlExecution, SqlStatementError, SqlStatementResult, StatementInfo } from "./results";
 import { firstWords, statementAt, statementSpans } from "./statement-spans";
 
@@ -62,7 +61,6 @@ interface LiveQuery {
 }
 
 /** Session properties passed on to the applications of new queries. */
-const STREAMS_PROPERTIES = new Set(["auto.offset.reset", "processing.guarantee", "commit.interval.ms"]);
 const PROCESSING_LOG_LIMIT = 1000;
 
 const attached = new WeakMap<Engine, Promise<SqlEngine>>();
@@ -146,42 +144,6 @@ export class SqlEngine implements InspectedEngine {
       evalContext: this.evalFor(queryId),
       processingLog: (e) => this.record(e),
     };
-  }
-
-  /** The application's config: where to start is settled by {@link presetOffsets}, so partitions without a commit start at the beginning. */
-  private streamsConfig(props: Record<string, string>): Record<string, string> {
-    const config: Record<string, string> = {};
-    for (const [k, v] of Object.entries(props)) if (STREAMS_PROPERTIES.has(k)) config[k] = v;
-    config["auto.offset.reset"] = "earliest";
-    return config;
-  }
-
-  /**
-   * ksqlDB reads a new query's sources from auto.offset.reset (latest unless SET to
-   * earliest), except the tables of a join, which it always reads from the beginning so
-   * that lookups find their rows. The streams runtime has one reset policy per
-   * application, so "latest" is done by committing the sources' current ends for the new
-   * query's group before it starts; the rest then starts from the beginning.
-   */
-  private async presetOffsets(applicationId: string, query: Query, metastore: MetaStore, reset: "earliest" | "latest"): Promise<void> {
-    if (reset === "earliest") return;
-    const joined = query.joins.length > 0;
-    const names = [query.from.name, ...query.joins.map((j) => j.source.name)];
-    const topics = new Set<string>();
-    for (const name of names) {
-      const ds = metastore.getSource(name);
-      if (!ds || (joined && ds.type === "TABLE")) continue;
-      topics.add(ds.topic);
-    }
-    const broker = this.engine.broker;
-    const offsets: Record<string, { offset: number }> = {};
-    for (const t of topics) {
-      if (!broker.hasTopic(t)) continue;
-      for (let p = 0; p < broker.partitionCount(t); p++) offsets[`${t}-${p}`] = { offset: broker.partition(t, p).highWatermark };
-    }
-    if (Object.keys(offsets).length === 0) return;
-    await broker.groups.commitOffsets({ groupId: applicationId, memberId: "", generationId: -1, offsets });
-    await broker.offsetCommitsSettled();
   }
 
   private sessionProperties(): Record<string, string> {
@@ -357,8 +319,8 @@ export class SqlEngine implements InspectedEngine {
     };
     const query = selectOf();
     if (query) live.planned = planQuery(new StreamsBuilder(), query, { ...ctx, metastore, queryId: info.id }, { persistent: true, sinkName: info.sink });
-    if (fresh && query) await this.presetOffsets(plan.applicationId, query, metastore, props["auto.offset.reset"] === "earliest" ? "earliest" : "latest");
-    const description = await this.engine.startBuiltApplication({ applicationId: plan.applicationId, build, config: this.streamsConfig(props) });
+    if (fresh && query) await presetOffsets(this.engine, plan.applicationId, query, metastore, props["auto.offset.reset"] === "earliest" ? "earliest" : "latest");
+    const description = await this.engine.startBuiltApplication({ applicationId: plan.applicationId, build, config: streamsConfig(props) });
     if (description.state === "ERROR") {
       throw new KsqlException(`Query ${info.id} failed to start: ${description.failure?.message ?? "ERROR"}`);
     }
@@ -427,7 +389,7 @@ export class SqlEngine implements InspectedEngine {
     };
     this.pushQueries.set(id, handle);
     try {
-      await this.presetOffsets(applicationId, query, ctx.metastore, reset);
+      await presetOffsets(this.engine, applicationId, query, ctx.metastore, reset);
       await this.engine.startBuiltApplication({ applicationId, build, config: { "auto.offset.reset": "earliest" } });
     } catch (e) {
       this.pushQueries.delete(id);
@@ -481,22 +443,7 @@ export class SqlEngine implements InspectedEngine {
     const m = live?.planned?.materialization;
     if (ds.type === "TABLE" && live && m) {
       const stores = this.engine.applicationStores(live.plan.applicationId, m.storeName);
-      if (stores.length > 0) {
-        const rows: Row[] = [];
-        for (const store of stores) {
-          const all = (store as unknown as { all(): { toArray(): { key: unknown; value: unknown }[] } }).all().toArray();
-          for (const kv of all) {
-            const timestamped = kv.value instanceof ValueAndTimestamp;
-            const state = timestamped ? (kv.value as ValueAndTimestamp<unknown>).value() : kv.value;
-            const row = m.outputRow(kv.key, state);
-            if (!row) continue;
-            // ROWTIME of an aggregate row: its last update's timestamp (a session's end).
-            row.ROWTIME = timestamped ? (kv.value as ValueAndTimestamp<unknown>).timestamp() : kv.key instanceof Windowed ? kv.key.window().end() : null;
-            rows.push(row);
-          }
-        }
-        return rows;
-      }
+      if (stores.length > 0) return rowsFromStores(stores, m);
     }
     return rowsFromTopic(ds, await this.engine.readAll(ds.topic));
   }
