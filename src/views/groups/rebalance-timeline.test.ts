@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GroupEvent } from "../../engine-client/workbench-types";
-import { applyGroupEvent, assignmentChanges, emptyTimeline, nameFromMemberId, trimTimeline, GONE_LANE_MS, type GroupTimeline } from "./rebalance-timeline";
+import { applyGroupEvent, assignmentChanges, emptyTimeline, nameFromMemberId, trimTimeline, GONE_LANE_MS, MAX_SEGMENTS, OLD_SEGMENT_MS, type GroupTimeline } from "./rebalance-timeline";
 
 const C1 = "consumer-1-9c4e2832-3314-4204-82b6-76b2b9234319";
 const C2 = "consumer-2-a13b0590-612a-4485-9404-c178c031cc51";
@@ -107,5 +107,18 @@ describe("rebalance timeline", () => {
     const t = fold(RUN);
     expect(trimTimeline(t, 16000 + GONE_LANE_MS).lanes).toHaveLength(2);
     expect(trimTimeline(t, 16001 + GONE_LANE_MS).lanes.map((l) => l.name)).toEqual(["consumer-1"]);
+  });
+
+  it("keeps a long-lived member's phases bounded: the newest ones, none that ended out of every span", () => {
+    const t = fold(RUN);
+    const lane = t.lanes[0]!;
+    const many = { ...t, lanes: [{ ...lane, endedAt: null, segments: Array.from({ length: 500 }, (_, i) => ({ phase: "stable" as const, from: i * 10, to: i === 499 ? null : i * 10 + 10 })) }] };
+    const trimmed = trimTimeline(many, 5000);
+    expect(trimmed.lanes[0]!.segments).toHaveLength(MAX_SEGMENTS);
+    expect(trimmed.lanes[0]!.segments.at(-1)).toEqual({ phase: "stable", from: 4990, to: null });
+    const later = trimTimeline(trimmed, 4990 + OLD_SEGMENT_MS + 1);
+    expect(later.lanes[0]!.segments).toEqual([{ phase: "stable", from: 4990, to: null }]);
+    // Nothing to drop: the same timeline, so the store sees no change.
+    expect(trimTimeline(later, 4990 + OLD_SEGMENT_MS + 2)).toBe(later);
   });
 });

@@ -52,6 +52,15 @@ export interface GroupTimeline {
 export const MAX_MARKS = 40;
 /** Lanes of members gone this long ago are dropped. */
 export const GONE_LANE_MS = 120_000;
+/**
+ * Phases kept per lane: a member that lives through rebalance after rebalance would
+ * otherwise add segments for as long as the page is open, and every event copies them all.
+ * The swimlanes show at most 100 minutes (at 100×); this many phases cover a rebalance
+ * every 10 s over that time at 1×.
+ */
+export const MAX_SEGMENTS = 200;
+/** Phases that ended this long ago are out of every span the swimlanes show. */
+export const OLD_SEGMENT_MS = 6_000_000;
 
 export function emptyTimeline(groupId: string): GroupTimeline {
   return { groupId, lanes: [], marks: [], pending: null };
@@ -169,8 +178,21 @@ export function applyGroupEvent(prev: GroupTimeline, e: GroupEvent): GroupTimeli
 
 /** Drop lanes of members gone before `now - GONE_LANE_MS`. */
 export function trimTimeline(t: GroupTimeline, now: number): GroupTimeline {
-  const lanes = t.lanes.filter((l) => l.endedAt === null || now - l.endedAt <= GONE_LANE_MS);
-  return lanes.length === t.lanes.length ? t : { ...t, lanes };
+  let changed = false;
+  const lanes: Lane[] = [];
+  for (const l of t.lanes) {
+    if (l.endedAt !== null && now - l.endedAt > GONE_LANE_MS) {
+      changed = true;
+      continue;
+    }
+    let first = Math.max(0, l.segments.length - MAX_SEGMENTS);
+    while (first < l.segments.length - 1 && now - (l.segments[first]!.to ?? now) > OLD_SEGMENT_MS) first++;
+    if (first > 0) {
+      changed = true;
+      lanes.push({ ...l, segments: l.segments.slice(first) });
+    } else lanes.push(l);
+  }
+  return changed ? { ...t, lanes } : t;
 }
 
 /** What moved in a rebalance: partitions each member gained and lost. */

@@ -99,6 +99,17 @@ describe("WindowsModel", () => {
     expect(m.dots()).toEqual([]);
   });
 
+  it("forgets keys whose windows and records all fell behind the horizon, and keeps the others' order", () => {
+    const m = new WindowsModel(NODE, 30_000);
+    m.applyEvent(update("old", 0, 10_000, 1, 5_000), 1);
+    m.applyEvent(update("b", 40_000, 50_000, 1, 45_000), 2);
+    m.applyEvent(update("a", 50_000, 60_000, 1, 55_000), 3);
+    expect(m.keys(10)).toEqual(["a", "b", "old"]);
+    m.prune();
+    expect(m.keys(10)).toEqual(["a", "b"]);
+    expect(m.bands().map((b) => b.key)).toEqual(["b", "a"]);
+  });
+
   it("prints keys and aggregates briefly", () => {
     expect(keyText("/cart")).toBe("/cart");
     expect(keyText({ id: 1 })).toBe('{"id":1}');

@@ -258,13 +258,22 @@ export class WindowsModel {
   prune(): void {
     const from = this.streamTime - this.horizonMs;
     if (!Number.isFinite(from)) return;
+    let removed = false;
     for (const [id, b] of this.bandMap) {
       if (b.end < from) {
         this.bandMap.delete(id);
-        this.version++;
+        removed = true;
       }
     }
     if (this.dotList.some((d) => d.timestamp < from)) this.dotList = this.dotList.filter((d) => d.timestamp >= from);
+    if (!removed) return;
+    this.version++;
+    // Keys with nothing left to draw are forgotten too: with many distinct keys (users,
+    // sessions) they would pile up for as long as the page is open.
+    const live = new Set<string>();
+    for (const b of this.bandMap.values()) live.add(b.key);
+    for (const d of this.dotList) live.add(d.key);
+    for (const key of this.keyRecency.keys()) if (!live.has(key)) this.keyRecency.delete(key);
   }
 
   private fresh(): typeof this.derived {
