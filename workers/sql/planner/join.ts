@@ -247,11 +247,24 @@ export function planJoin(left: Relation, step: JoinStep, ctx: PlanContext, index
     if (result.stream) result.stream = result.stream.mapValues((k: unknown, v: unknown) => put(k, v));
     else result.table = result.table!.mapValues((k: unknown, v: unknown) => put(k, v));
   };
-  if (synthetic) {
+  // A further join on the key the earlier joins made, or on an expression their criteria
+  // made equal to it, keeps that key (a plain column other than a synthetic key becomes the key).
+  const prior = index > 0 && leftKeyed && left.key.length === 1 ? left.key[0]! : undefined;
+  const continued = join.type !== "FULL" && prior !== undefined && !(prior.synthetic && leftExpr.kind === "ColumnRef");
+  if (continued) {
+    key = { ...prior, slot: l.pairs.find(([from]) => from === prior.slot)?.[1] ?? prior.slot };
+    if (key.synthetic) {
+      result.scope.push({ name: key.name, type: keyType, slot: key.slot });
+      setKey(key.slot);
+    } else if (join.type === "RIGHT") setKey(key.slot);
+    result.keyAliases = [[...new Set([...(left.keyAliases[0] ?? []), leftText, rightText])].filter((t) => t !== key.text)];
+  } else if (synthetic) {
     key = { name: "ROWKEY", type: keyType, slot: "ROWKEY", text: "ROWKEY", synthetic: true };
     result.scope.push({ name: "ROWKEY", type: keyType, slot: "ROWKEY" });
     setKey("ROWKEY");
-    result.keyAliases = [[leftText, rightText]];
+    // After a FULL OUTER join either side's expression may be NULL: neither is the key for a
+    // later join, which re-keys by it (dropping rows where it is NULL), as ksqlDB does.
+    result.keyAliases = [join.type === "FULL" ? [] : [leftText, rightText]];
   } else {
     const fromLeft = leftExpr.kind === "ColumnRef";
     const ref = (fromLeft ? leftExpr : rightExpr) as ColumnRef;

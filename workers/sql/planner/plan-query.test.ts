@@ -516,3 +516,50 @@ describe("result schemas as ksqlDB records them", () => {
     expect(kv(h.output("OUTPUT"))).toEqual([[1, { I1_ID: 1, I1_V0: 2, I1_V1: 3, I2_V0: 2, I2_V1: 3 }]]);
   });
 });
+
+describe("joins of three sources", () => {
+  const topics = { left: 1, right: 1, right2: 1 };
+  it("a later join on a column the earlier criteria made equal to the key keeps that key", () => {
+    const h = new QttHarness(topics);
+    h.execute(`CREATE STREAM S1 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='left', value_format='JSON');
+      CREATE STREAM S2 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='right', value_format='JSON');
+      CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');
+      CREATE STREAM OUTPUT as SELECT s1.k, s1.V0, s2.V0, t3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.K = S2.K JOIN T3 ON S2.K = T3.ID;`);
+    expect(formatSchema(h.metastore.getSource("OUTPUT")!.schema)).toBe("`S1_K` INTEGER KEY, `S1_V0` BIGINT, `S2_V0` BIGINT, `T3_V0` BIGINT");
+    h.input(
+      { topic: "right2", key: 0, value: { V0: 3 }, timestamp: 10 },
+      { topic: "right", key: 2, value: { k: 0, V0: 2 }, timestamp: 11 },
+      { topic: "left", key: 1, value: { k: 0, V0: 1 }, timestamp: 12 },
+      { topic: "right", key: 2, value: { k: 0, V0: 4 }, timestamp: 13 },
+      { topic: "left", key: 1, value: { k: 0, V0: 5 }, timestamp: 100000 },
+      { topic: "right", key: 2, value: { k: 0, V0: 6 }, timestamp: 100001 },
+    );
+    expect(kvt(h.output("OUTPUT"))).toEqual([
+      [0, { S1_V0: 1, S2_V0: 2, T3_V0: 3 }, 12],
+      [0, { S1_V0: 1, S2_V0: 4, T3_V0: 3 }, 13],
+      [0, { S1_V0: 5, S2_V0: 6, T3_V0: 3 }, 100001],
+    ]);
+  });
+
+  it("after a FULL OUTER join, joining on one side's column re-keys by it: rows without that side drop out", () => {
+    const h = new QttHarness(topics);
+    h.execute(`CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');
+      CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');
+      CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');
+      CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, s2.V0, t3.V0 FROM S1 FULL JOIN S2 WITHIN 10 seconds ON S1.ID = S2.ID JOIN T3 ON S1.ID = T3.ID;`);
+    h.input(
+      { topic: "right2", key: 0, value: { V0: 3 }, timestamp: 10 },
+      { topic: "right", key: 0, value: { V0: 2 }, timestamp: 11 },
+      { topic: "left", key: 0, value: { V0: 1 }, timestamp: 12 },
+      { topic: "right", key: 0, value: { V0: 4 }, timestamp: 13 },
+      { topic: "left", key: 0, value: { V0: 5 }, timestamp: 100000 },
+      { topic: "right", key: 0, value: { V0: 6 }, timestamp: 100001 },
+    );
+    expect(kvt(h.output("OUTPUT"))).toEqual([
+      [0, { S1_V0: 1, S2_V0: 2, T3_V0: 3 }, 12],
+      [0, { S1_V0: 1, S2_V0: 4, T3_V0: 3 }, 13],
+      [0, { S1_V0: 5, S2_V0: null, T3_V0: 3 }, 100000],
+      [0, { S1_V0: 5, S2_V0: 6, T3_V0: 3 }, 100001],
+    ]);
+  });
+});
