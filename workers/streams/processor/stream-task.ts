@@ -68,6 +68,20 @@ interface RuntimeNode {
   windowedInner: Serde<unknown> | undefined;
 }
 
+/**
+ * Sees each record a watched processor receives, after its process() returned: the record,
+ * the context of the source record behind it, and how many records the processor's
+ * children received meanwhile (0: it forwarded nothing, e.g. a filter that said no).
+ */
+export type NodeWatcher = (record: Record<unknown, unknown>, context: RecordContext, forwarded: number) => void;
+
+function childrenProcessed(node: RuntimeNode): number {
+  let n = 0;
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) n += children[i]!.processed;
+  return n;
+}
+
 function changeSerdeOf(node: RuntimeNode, inner: Serde<unknown>): Serde<Change<unknown>> {
   if (node.changeSerde?.inner !== inner) node.changeSerde = { inner, serde: changeSerde(inner) };
   return node.changeSerde.serde;
@@ -114,6 +128,8 @@ export class StreamTask {
   private droppedRecords = 0;
   private initialized = false;
   private closed = false;
+  /** Watched processors: their own processor, which a recording wrapper stands in for. */
+  private readonly watched = new Map<string, { inner: Processor<unknown, unknown, unknown, unknown> | undefined; watcher: NodeWatcher }>();
 
   constructor(private readonly options: StreamTaskOptions) {
     this.id = `${options.groupId}_${options.partition}`;
@@ -204,11 +220,56 @@ export class StreamTask {
     for (const node of nodes) {
       if (node.def.kind !== "processor") continue;
       node.processor = supplierGet(node.def.supplier) as Processor<unknown, unknown, unknown, unknown>;
+      const w = this.watched.get(node.def.name);
+      if (w) this.wrap(node, w);
     }
     for (const node of nodes) {
       if (!node.processor?.init) continue;
       this.withNode(node, () => node.processor!.init!(node.context));
     }
+  }
+
+  /**
+   * Watches a processor (the workbench's "last records of this node"): while a watcher is
+   * set, the node's processor is swapped for a wrapper that reports each record after the
+   * node processed it; `undefined` puts the processor back. Unwatched nodes run their
+   * processor directly, so watching costs nothing until someone watches. False when the
+   * task has no processor of that name.
+   */
+  watchNode(name: string, watcher: NodeWatcher | undefined): boolean {
+    const node = this.nodes.get(name);
+    if (!node || node.def.kind !== "processor") return false;
+    const current = this.watched.get(name);
+    if (!watcher) {
+      if (current) {
+        this.watched.delete(name);
+        if (current.inner) node.processor = current.inner;
+      }
+      return true;
+    }
+    if (current) {
+      current.watcher = watcher;
+      return true;
+    }
+    const w = { inner: node.processor, watcher };
+    this.watched.set(name, w);
+    // Before init() the processor does not exist yet: init() wraps it.
+    if (node.processor) this.wrap(node, w);
+    return true;
+  }
+
+  private wrap(node: RuntimeNode, w: { inner: Processor<unknown, unknown, unknown, unknown> | undefined; watcher: NodeWatcher }): void {
+    const inner = node.processor!;
+    w.inner = inner;
+    node.processor = {
+      init: inner.init ? (ctx) => inner.init!(ctx) : undefined,
+      process: (record) => {
+        const before = childrenProcessed(node);
+        inner.process(record);
+        w.watcher(record, this.context, childrenProcessed(node) - before);
+      },
+      close: inner.close ? () => inner.close!() : undefined,
+    } as Processor<unknown, unknown, unknown, unknown>;
   }
 
   /** Topics this task reads, as named on the broker. */
