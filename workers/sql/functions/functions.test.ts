@@ -225,6 +225,9 @@ describe("numeric functions", () => {
     expect(km).toBeCloseTo(46.13, 2);
     const mi = ev("GEO_DISTANCE(37.4133, -122.1162, 37.7394, -122.4398, 'mi')") as number;
     expect(mi).toBeCloseTo((km / 6371) * 3959, 9);
+    // To the last digit ksqlDB prints (its test of Palo Alto to London).
+    expect(ev("GEO_DISTANCE(37.4439E0, -122.1663E0, 51.5257E0, -0.1122E0)")).toBe(8634.659796579544);
+    expect(ev("GEO_DISTANCE(37.4439E0, -122.1663E0, 51.5257E0, -0.1122E0, 'MI')")).toBe(5365.659729188262);
     expect(ev("GEO_DISTANCE(ND, 0, 0, 0)")).toBe(null);
     expect(failure("GEO_DISTANCE(91, 0, 0, 0)")).toContain("valid latitude values");
     expect(failure("GEO_DISTANCE(1, 0, 0, 0, 'parsecs')")).toContain("units parameter must be one of");

@@ -168,8 +168,10 @@ function geoDistance(args: unknown[]): number | null {
       throw new RangeError(`GeoDistance function units parameter must be one of ${[...MILES, ...KMS].join(", ")}. Values are case-insensitive.`);
     }
   }
-  const rad = Math.PI / 180;
-  const a = haversin((lat2! - lat1!) * rad) + haversin((lon2! - lon1!) * rad) * Math.cos(lat1! * rad) * Math.cos(lat2! * rad);
+  // Degrees to radians as ksqlDB's results have it (x / 180 * PI): x * (PI / 180) differs in
+  // the last digits.
+  const rad = (deg: number) => (deg / 180) * Math.PI;
+  const a = haversin(rad(lat2! - lat1!)) + haversin(rad(lon2! - lon1!)) * Math.cos(rad(lat1!)) * Math.cos(rad(lat2!));
   return 2 * Math.asin(Math.sqrt(a)) * radius;
 }
 
