@@ -57,6 +57,19 @@ describe("JSON", () => {
     expect(JSON.parse(dec.decode(bytes))).toEqual({ USERID: "u1", AGE: 3, PRICE: 1.5, TAGS: ["x"], ADDRESS: { CITY: "Bern" }, Quoted: null, SCORES: { a: 2 } });
   });
 
+  it("NaN and infinities of a DOUBLE as the strings Java prints, both ways (ksqlDB's LN(0), SQRT(-1))", () => {
+    const f = createFormat("JSON", [
+      { name: "I", type: SqlTypes.DOUBLE },
+      { name: "N", type: SqlTypes.DOUBLE },
+      { name: "X", type: SqlTypes.array(SqlTypes.DOUBLE) },
+    ]);
+    expect(dec.decode(f.serialize("t", { I: -Infinity, N: Number.NaN, X: [Infinity, 1.5] })!)).toBe('{"I":"-Infinity","N":"NaN","X":["Infinity",1.5]}');
+    const back = f.deserialize("t", enc.encode('{"I":"-Infinity","N":"NaN","X":["Infinity",1.5]}'))!;
+    expect(back.I).toBe(-Infinity);
+    expect(back.N).toBeNaN();
+    expect(back.X).toEqual([Infinity, 1.5]);
+  });
+
   it("a single unwrapped column", () => {
     const f = createFormat("JSON", [{ name: "V", type: SqlTypes.BIGINT }], { wrapSingleValue: false });
     expect(f.deserialize("t", enc.encode("17"))).toEqual({ V: 17 });

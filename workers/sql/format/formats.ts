@@ -111,6 +111,7 @@ function fromJson(v: unknown, type: SqlType, path: string): unknown {
     case "DOUBLE":
       if (typeof v === "number") return v;
       if (typeof v === "string") {
+        if (v === "NaN") return Number.NaN;
         const n = Number(v);
         if (v.trim() === "" || Number.isNaN(n)) cantCoerce(type, path);
         return n;
@@ -180,6 +181,9 @@ function structFromJson(o: Record<string, unknown>, fields: readonly FormatColum
 function toJson(v: unknown, type: SqlType): unknown {
   if (v === null || v === undefined) return null;
   switch (type.base) {
+    case "DOUBLE":
+      // JSON has no NaN or infinities: ksqlDB's serializer writes them as the strings Java prints.
+      return Number.isFinite(v) ? v : javaDoubleToString(v as number);
     case "DECIMAL":
       return (v as Decimal).toNumber();
     case "BYTES":
