@@ -395,6 +395,17 @@ export interface EngineApi {
   /** Forget a stopped application (its committed offsets and internal topics stay until reset). */
   removeApplication(applicationId: string): Promise<void>;
   /**
+   * Watch one processor of an application (null: none): the records it receives from now
+   * on come as node-record streams events, each with its source record's topic, partition
+   * and offset and how many records the node forwarded. Unwatched processors cost nothing.
+   */
+  watchNode(applicationId: string, node: string | null): Promise<void>;
+  /**
+   * Check per-key ordering of the records an application's tasks process (per task, by
+   * task id); while on, the application's view carries `ordering`. Off forgets it.
+   */
+  watchOrdering(applicationId: string, on: boolean): Promise<void>;
+  /**
    * What the editor gives its type checker so that completion and type errors match what
    * the engine compiles against: the "streamlab" module's declarations and the globals
    * topologies may use.
@@ -447,6 +458,8 @@ export class BrokerEngineApi implements EngineApi {
   private readonly pendingStreams: StreamsEventBuffer;
   /** Applications to start once the engine is ready (saved ones, or the first world's). */
   private applicationsToStart: SavedApplication[] = [];
+  /** What the page watches in applications (watchNode, watchOrdering), by application id. */
+  private readonly appWatches = new Map<string, { nodes: string[]; ordering: boolean }>();
   /** Application starts and restarts under way; closing waits for them (see close()). */
   private readonly applicationCalls = new Set<Promise<unknown>>();
   private restartPending = false;
@@ -1190,6 +1203,23 @@ export class BrokerEngineApi implements EngineApi {
     return views.sort((a, b) => (a.applicationId < b.applicationId ? -1 : 1));
   }
 
+  async watchNode(applicationId: string, node: string | null): Promise<void> {
+    this.watchOf(applicationId).nodes = node === null ? [] : [node];
+    this.ready().engine.watchApplication(applicationId, { nodes: node === null ? [] : [node] });
+  }
+
+  async watchOrdering(applicationId: string, on: boolean): Promise<void> {
+    this.watchOf(applicationId).ordering = on;
+    this.ready().engine.watchApplication(applicationId, { ordering: on });
+  }
+
+  private watchOf(applicationId: string): { nodes: string[]; ordering: boolean } {
+    if (typeof applicationId !== "string") throw new KafkaError("INVALID_REQUEST", "watching needs an applicationId");
+    let w = this.appWatches.get(applicationId);
+    if (!w) this.appWatches.set(applicationId, (w = { nodes: [], ordering: false }));
+    return w;
+  }
+
   async removeApplication(applicationId: string): Promise<void> {
     const running = this.ready();
     const state = running.engine.describeApplications().find((d) => d.applicationId === applicationId)?.state;
@@ -1327,6 +1357,8 @@ export class BrokerEngineApi implements EngineApi {
     );
     const manifest = saved ?? emptyManifest();
     this.running = { engine, storage, clockFile, clock, producer, generators, consumers, workspace, manifest };
+    // The page watches once per selection: a new engine (a reset, a reopened workspace) keeps watching.
+    for (const [id, w] of this.appWatches) engine.watchApplication(id, w);
     this.lastError = null;
     this.restartPending = true;
     this.applicationsToStart = [];
@@ -1538,6 +1570,8 @@ export const API_METHODS = [
   "resetApplication",
   "describeApplications",
   "removeApplication",
+  "watchNode",
+  "watchOrdering",
   "executeSql",
   "pushQueryRows",
   "cancelPushQuery",

@@ -400,6 +400,15 @@ export class Engine implements EnginePort {
     return description;
   }
 
+  /**
+   * What the workbench watches in an application, started or not: `nodes`, the processors
+   * whose received records come as node-record events; `ordering`, the per-key ordering
+   * check shown in describe() (see StreamsApplications.watch). Fields left out stay.
+   */
+  watchApplication(applicationId: string, what: { nodes?: readonly string[]; ordering?: boolean }): void {
+    this.applications.watch(applicationId, what);
+  }
+
   /** A state store of a running built application, one per task that has it (pull queries read them). */
   applicationStores<S extends StateStore = StateStore>(applicationId: string, storeName: string): S[] {
     const runtime = this.builtTopologies.get(applicationId)?.runtime;

@@ -12,6 +12,8 @@
  * never in the runtime's hands.
  */
 import type { Broker } from "../../broker/broker";
+import { decodeJson } from "../../client/json-serde";
+import type { OrderingDetector, OrderingSummary } from "../../engine/ordering-detector";
 import { ProducerCore, type ProduceTransport } from "../../client/producer-core";
 import { partitionForKey } from "../../client/partitioner";
 import { ConsumerSession, type ConsumerRecord } from "../../groups/consumer-session";
@@ -37,6 +39,7 @@ import {
   type RuntimeRequest,
   type TaskBatch,
   type TopologyInfo,
+  type WatchedRecord,
   type WireInputRecord,
   type WireOutputRecord,
 } from "./protocol";
@@ -74,7 +77,9 @@ export type HostEvent =
   | { type: "processed"; records: number; outputs: number; skipped: number }
   | { type: "committed"; offsets: Record<string, number>; transactional: boolean }
   | { type: "transaction-aborted"; reason: string }
-  | { type: "application-error"; failure: ApplicationFailure };
+  | { type: "application-error"; failure: ApplicationFailure }
+  /** A record a watched processor received (see watchNodes). */
+  | ({ type: "node-record" } & WatchedRecord);
 
 export type ApplicationEvent = HostEvent | StreamsEvent;
 
@@ -120,6 +125,8 @@ export interface ApplicationDescription {
     lastCommitMs: number | null;
   };
   failure?: ApplicationFailure;
+  /** Per-key ordering of the records handed to the tasks, `by` task id; only while watched (see watchOrdering). */
+  ordering?: OrderingSummary;
 }
 
 // Small enough that a slow topology stays far inside the watchdog's per-request deadline.
@@ -172,6 +179,10 @@ export class StreamsApplication {
   private failureInfo: ApplicationFailure | undefined;
   private readonly stats = { processed: 0, produced: 0, skipped: 0, dropped: 0, restored: 0, commits: 0, lastCommitMs: null as number | null };
   private streamTimes: Record<string, number> = {};
+  private watchedNodes: readonly string[] = [];
+  /** The watched set changed since the last process request told the runtime. */
+  private watchPending = false;
+  private ordering: OrderingDetector | undefined;
 
   constructor(
     private readonly spec: ApplicationSpec,
@@ -405,6 +416,42 @@ export class StreamsApplication {
   }
 
   // =====================================================================================
+  // Watching (the workbench)
+
+  /**
+   * Processors whose received records the workbench wants, as node-record events (the
+   * runtime swaps in a recording wrapper for them); an empty list stops watching. Takes
+   * effect with the next records processed.
+   */
+  watchNodes(nodes: readonly string[]): void {
+    if (nodes.length === this.watchedNodes.length && nodes.every((n, i) => n === this.watchedNodes[i])) return;
+    this.watchedNodes = [...nodes];
+    this.watchPending = true;
+  }
+
+  /**
+   * Feeds `detector` with the records handed to the tasks (key, topic, partition, offset,
+   * timestamp, by task id) and shows its summary in describe(); undefined (the default)
+   * stops, and costs nothing. The detector may outlive this instance: a restart that
+   * processes records again then shows as replays.
+   */
+  watchOrdering(detector: OrderingDetector | undefined): void {
+    this.ordering = detector;
+  }
+
+  private observeOrdering(detector: OrderingDetector, request: readonly TaskBatch[], done: readonly number[]): void {
+    request.forEach((batch, i) => {
+      // A global table's records fill a store; no task processes them per key.
+      if (batch.taskId.endsWith("_global")) return;
+      const n = done[i] ?? 0;
+      for (let j = 0; j < n; j++) {
+        const r = batch.records[j]!;
+        detector.observe({ key: keyText(r.key), topic: r.topic, partition: r.partition, offset: r.offset, timestamp: r.timestamp, by: batch.taskId });
+      }
+    });
+  }
+
+  // =====================================================================================
   // Processing
 
   /**
@@ -509,12 +556,14 @@ export class StreamsApplication {
       // Should producing fail, the host ends the runtime and the request under way with it.
       next?.catch(() => {});
       const processed = this.noteProcessed(request, reply.done);
+      if (this.ordering) this.observeOrdering(this.ordering, request, reply.done);
       this.stats.processed += processed;
       this.stats.skipped += reply.skipped;
       this.stats.dropped = reply.dropped;
       this.streamTimes = { ...this.streamTimes, ...reply.streamTimes };
       for (const t of this.tasks) t.streamTime = this.streamTimes[t.id] ?? t.streamTime;
       for (const e of reply.events) this.emit(e);
+      if (reply.watched) for (const w of reply.watched) this.emit({ type: "node-record", ...w });
       if (processed > 0 || outputs.length > 0) {
         this.emit({ type: "processed", records: processed, outputs: outputs.length, skipped: reply.skipped });
         this.markDirty();
@@ -539,13 +588,18 @@ export class StreamsApplication {
   /** One process request; its outputs unpacked when they came packed. */
   private async send(channel: ProcessingChannel, request: TaskBatch[]): Promise<Answer> {
     const describe = (progress: number | undefined) => describeProgress(request, progress);
+    let watch: { watch: readonly string[] } | undefined;
+    if (this.watchPending) {
+      this.watchPending = false;
+      watch = { watch: this.watchedNodes };
+    }
     if (channel.packs) {
       // One transferred buffer each way, not thousands of cloned objects.
       const packed = packBatches(request);
-      const reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: [], packed, packOutputs: true }, { describe, transfer: [packed] });
+      const reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: [], packed, packOutputs: true, ...watch }, { describe, transfer: [packed] });
       return { reply, outputs: reply.packedOutputs ? unpackOutputs(reply.packedOutputs) : reply.outputs };
     }
-    const reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: request }, { describe });
+    const reply = await channel.request<ProcessReply>({ type: "process", now: this.now(), batches: request, ...watch }, { describe });
     return { reply, outputs: reply.outputs };
   }
 
@@ -824,8 +878,17 @@ export class StreamsApplication {
       internalTopics: info ? [...info.repartitionTopics.map((t) => t.topic), ...info.changelogs.map((c) => c.topic)] : [],
       stats: { ...this.stats },
       ...(this.failureInfo ? { failure: this.failureInfo } : {}),
+      ...(this.ordering ? { ordering: this.ordering.summary() } : {}),
     };
   }
+}
+
+/** A record's key as the ordering check names it: the JSON it holds, as text. */
+function keyText(bytes: Uint8Array | null): string | null {
+  if (bytes === null) return null;
+  const v = decodeJson(bytes);
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 /** A process reply with its outputs unpacked. */

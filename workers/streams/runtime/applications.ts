@@ -3,6 +3,7 @@
  * them (the application reset tool, or their input offsets alone), and drive every running
  * one to quiescence when the engine settles. One instance per application id.
  */
+import { OrderingDetector } from "../../engine/ordering-detector";
 import { KafkaError } from "../../protocol/errors";
 import { isInternalTopicOf, resetApplication, resetInputOffsets, type ResetReport } from "./app-reset";
 import {
@@ -46,6 +47,11 @@ export interface ApplicationsDeps extends Omit<ApplicationHostDeps, "emit"> {
 /** Passes without progress end a drive; a topology that feeds itself stops after this many. */
 const MAX_ROUNDS = 1000;
 
+interface Watch {
+  nodes: readonly string[];
+  ordering: OrderingDetector | undefined;
+}
+
 interface Entry {
   spec: ApplicationSpec;
   instance: StreamsApplication;
@@ -56,12 +62,38 @@ interface Entry {
 
 export class StreamsApplications {
   private readonly apps = new Map<string, Entry>();
+  /** What the workbench watches per application id; every new instance of the application gets it. */
+  private readonly watches = new Map<string, Watch>();
 
   constructor(private readonly deps: ApplicationsDeps) {}
 
   private make(spec: ApplicationSpec): StreamsApplication {
     const { emit, ...deps } = this.deps;
-    return new StreamsApplication(spec, { ...deps, ...(emit ? { emit: (e: ApplicationEvent) => emit(spec.applicationId, e) } : {}) });
+    const instance = new StreamsApplication(spec, { ...deps, ...(emit ? { emit: (e: ApplicationEvent) => emit(spec.applicationId, e) } : {}) });
+    const watch = this.watches.get(spec.applicationId);
+    if (watch) {
+      instance.watchNodes(watch.nodes);
+      instance.watchOrdering(watch.ordering);
+    }
+    return instance;
+  }
+
+  /**
+   * The workbench watches an application (it may not be started yet): `nodes` are the
+   * processors whose received records come as node-record events, `ordering` turns the
+   * per-key ordering check on or off (off forgets what it saw). Fields left out stay.
+   */
+  watch(applicationId: string, what: { nodes?: readonly string[]; ordering?: boolean }): void {
+    const current = this.watches.get(applicationId) ?? { nodes: [], ordering: undefined };
+    const next: Watch = {
+      nodes: what.nodes ? [...what.nodes] : current.nodes,
+      ordering: what.ordering === undefined ? current.ordering : what.ordering ? (current.ordering ?? new OrderingDetector()) : undefined,
+    };
+    if (next.nodes.length === 0 && !next.ordering) this.watches.delete(applicationId);
+    else this.watches.set(applicationId, next);
+    const instance = this.apps.get(applicationId)?.instance;
+    instance?.watchNodes(next.nodes);
+    instance?.watchOrdering(next.ordering);
   }
 
   /** Starts an application; one already running under that id is an error (stop it first). */
@@ -115,6 +147,8 @@ export class StreamsApplications {
     if (entry && !entry.instance.describe().state.match(/^(NOT_RUNNING|ERROR)$/)) {
       throw new KafkaError("ILLEGAL_STATE", `reset of streams application "${applicationId}": it is ${entry.instance.state}; stop it first`);
     }
+    // Reading from the beginning again is the point of a reset, not a replay to report.
+    this.watches.get(applicationId)?.ordering?.clear();
     const inputs = entry?.instance.topology?.externalSourceTopics ?? [];
     const broker = this.deps.broker();
     const report = options.wipeState === false ? await resetInputOffsets(broker, applicationId, inputs) : await resetApplication(broker, applicationId, inputs);

@@ -39,7 +39,9 @@ import {
   type RuntimeReply,
   type RuntimeRequest,
   type TopologyInfo,
+  type WatchedRecord,
   type WireOutputRecord,
+  WATCHED_PER_NODE,
 } from "./protocol";
 import { OutputPacker, unpackBatches } from "./wire-codec";
 
@@ -110,6 +112,14 @@ export function plainValue(value: unknown, depth = 0): unknown {
   return plainObject(value as Record<string, unknown>, depth);
 }
 
+/** A key or value as one short line of text, for a watched node's records. */
+export function shortText(value: unknown, max = 80): string | null {
+  if (value === null || value === undefined) return null;
+  const plain = plainValue(value);
+  const text = typeof plain === "string" ? plain : JSON.stringify(plain);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 function plainObject(value: Record<string, unknown>, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let n = 0;
@@ -138,6 +148,10 @@ export class ProcessingRuntime {
   private listening = false;
   private skipped = 0;
   private readonly maxEvents: number;
+  /** Processors the workbench watches, in every task that has them. */
+  private watchedNodes: ReadonlySet<string> = new Set();
+  /** Their newest records since the last reply, per node, oldest first. */
+  private watchedRecords = new Map<string, WatchedRecord[]>();
 
   constructor(private readonly options: ProcessingRuntimeOptions = {}) {
     this.maxEvents = options.maxEventsPerReply ?? 2000;
@@ -270,6 +284,7 @@ export class ProcessingRuntime {
         ...(global ? { global: true } : {}),
       });
       if (global) for (const s of task.storeNames()) app.globalStores.set(s, task.getStore(s)!);
+      for (const node of this.watchedNodes) this.watchIn(task, node);
       app.tasks.set(id, task);
       created.push(task);
     }
@@ -336,6 +351,37 @@ export class ProcessingRuntime {
     this.events.push(sanitizeEvent(event));
   }
 
+  /** Watches exactly `nodes` from now on, in every task. */
+  private watch(app: App, nodes: readonly string[]): void {
+    const next = new Set(nodes);
+    for (const task of app.tasks.values()) {
+      for (const node of this.watchedNodes) if (!next.has(node)) task.watchNode(node, undefined);
+      for (const node of next) if (!this.watchedNodes.has(node)) this.watchIn(task, node);
+    }
+    for (const node of this.watchedRecords.keys()) if (!next.has(node)) this.watchedRecords.delete(node);
+    this.watchedNodes = next;
+  }
+
+  private watchIn(task: StreamTask, node: string): void {
+    const taskId = task.id;
+    task.watchNode(node, (record, context, forwarded) => {
+      let list = this.watchedRecords.get(node);
+      if (!list) this.watchedRecords.set(node, (list = []));
+      if (list.length >= WATCHED_PER_NODE) list.shift();
+      list.push({
+        taskId,
+        node,
+        key: shortText(record.key()),
+        value: shortText(record.value()),
+        timestamp: record.timestamp(),
+        topic: context.topic,
+        partition: context.partition,
+        offset: context.offset,
+        forwarded,
+      });
+    });
+  }
+
   /** Moves the engine clock, running wall-clock punctuations that fall due. */
   private moveClock(now: number): void {
     const current = this.scheduler.clock.now();
@@ -349,6 +395,7 @@ export class ProcessingRuntime {
     this.eventsDropped = 0;
     this.skipped = 0;
     this.processedByNode.clear();
+    if (request.watch) this.watch(app, request.watch);
     this.packer = request.packOutputs ? new OutputPacker() : undefined;
     const batches = request.packed ? unpackBatches(request.packed) : request.batches;
     const done: number[] = batches.map(() => 0);
@@ -401,6 +448,11 @@ export class ProcessingRuntime {
       this.events.push({ type: "node-processed", taskId: p.taskId, node: p.node, total: p.total });
     }
     const packed = this.packer?.finish();
+    let watched: WatchedRecord[] | undefined;
+    if (this.watchedRecords.size > 0) {
+      watched = [...this.watchedRecords.values()].flat();
+      this.watchedRecords = new Map();
+    }
     const reply: ProcessReply = {
       outputs: packed ? [] : this.outputs,
       ...(packed ? { packedOutputs: packed } : {}),
@@ -411,6 +463,7 @@ export class ProcessingRuntime {
       eventsDropped: this.eventsDropped,
       nextWallClockDue: this.scheduler.nextDue() ?? null,
       streamTimes,
+      ...(watched ? { watched } : {}),
       ...(failure ? { failure } : {}),
     };
     this.outputs = [];

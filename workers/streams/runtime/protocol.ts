@@ -74,6 +74,8 @@ export interface ProcessRequest {
   readonly packed?: ArrayBuffer;
   /** Answer with the outputs packed into `packedOutputs`. */
   readonly packOutputs?: boolean;
+  /** Processors to watch from this request on, replacing the previous set; absent: unchanged. */
+  readonly watch?: readonly string[];
 }
 
 export interface CloseRequest {
@@ -181,6 +183,22 @@ export interface ProcessingFailure {
   readonly column?: number;
 }
 
+/** A record a watched processor received (StreamTask.watchNode), as the workbench shows it. */
+export interface WatchedRecord {
+  readonly taskId: string;
+  readonly node: string;
+  /** Key and value as short text; null for null. */
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly timestamp: number;
+  /** The input record behind it; a null topic when a punctuation forwarded it. */
+  readonly topic: string | null;
+  readonly partition: number;
+  readonly offset: number;
+  /** Records the node's children received from it: 0 when it forwarded nothing (a filter that said no). */
+  readonly forwarded: number;
+}
+
 export interface ProcessReply {
   readonly outputs: WireOutputRecord[];
   /** The outputs packed into one buffer (when the request asked for it); `outputs` is then empty. */
@@ -198,7 +216,12 @@ export interface ProcessReply {
   readonly nextWallClockDue: number | null;
   /** Stream time per task. */
   readonly streamTimes: Readonly<Record<string, number>>;
+  /** The newest records of each watched processor (at most WATCHED_PER_NODE per node), oldest first. */
+  readonly watched?: WatchedRecord[];
 }
+
+/** Records of a watched processor one reply carries, and the workbench keeps. */
+export const WATCHED_PER_NODE = 20;
 
 export interface AssignReply {
   /** Stores per task that have a changelog to restore from. */
