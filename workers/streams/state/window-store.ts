@@ -4,6 +4,7 @@ import type { Serde } from "../serdes";
 import { TimeWindow, Windowed, type Window } from "../windowed";
 import { KeyValueIterator, ValueAndTimestamp, type StateStore, type StateStoreContext } from "./state-store";
 import { StoreKeys } from "./store-keys";
+import { StringMap } from "./string-map";
 import { storedValue, storeValue, type StoredValue } from "./stored-value";
 
 /** `fetch(key, from, to)` results: window start -> value. */
@@ -121,6 +122,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
    * key's id and stored key object for everything else.
    */
   private readonly latest = new Map<unknown, Slot<K, V>>();
+  /** The same for string keys, in a table whose lookups by a fresh string miss the cache less often. */
+  private readonly latestByString = new StringMap<Slot<K, V>>();
   /**
    * What {@link resolve} found for the key at hand (fields rather than a result object per
    * call). `str` is that key when it is a string: an aggregate's write right after its read
@@ -227,7 +230,20 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   /** The key's windows are all gone: it leaves the lookups. */
   private forgetKey(slot: Slot<K, V>): void {
     if (this.byKey.get(slot.id) === slot.list) this.byKey.delete(slot.id);
-    if (this.latest.get(slot.key) === slot) this.latest.delete(slot.key);
+    if (this.newestOf(slot.key) === slot) this.setNewest(slot.key, undefined);
+  }
+
+  /** The newest slot remembered for a string or number key. */
+  private newestOf(key: unknown): Slot<K, V> | undefined {
+    return typeof key === "string" ? this.latestByString.get(key) : this.latest.get(key);
+  }
+
+  private setNewest(key: unknown, slot: Slot<K, V> | undefined): void {
+    if (typeof key === "string") {
+      if (slot === undefined) this.latestByString.delete(key);
+      else this.latestByString.set(key, slot);
+    } else if (slot === undefined) this.latest.delete(key);
+    else this.latest.set(key, slot);
   }
 
   /** Fills {@link ref} for `key`: its id, the key object to store, its newest slot. */
@@ -242,7 +258,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     // -0 and 0 are one Map key but may serialize differently (a Double serde keeps the sign).
     ref.direct = typeof key === "string" || (typeof key === "number" && !Object.is(key, -0));
     if (ref.direct) {
-      const newest = this.latest.get(key);
+      const newest = typeof key === "string" ? this.latestByString.get(key) : this.latest.get(key);
       if (newest !== undefined && newest.live) {
         ref.id = newest.id;
         ref.key = newest.key;
@@ -297,7 +313,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     if (list.length === 0 || list[list.length - 1]!.start < start) list.push(slot);
     else list.splice(lowerBoundByStart(list, start), 0, slot);
     if (ref.direct && (ref.latest === undefined || ref.latest.start < start)) {
-      this.latest.set(slot.key, slot);
+      this.setNewest(slot.key, slot);
       ref.latest = slot;
     }
     return slot;
@@ -314,7 +330,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     const list = slot.list;
     list.splice(lowerBoundByStart(list, slot.start), 1);
     if (list.length === 0) this.forgetKey(slot);
-    else if (this.latest.get(slot.key) === slot) this.latest.set(slot.key, list[list.length - 1]!);
+    else if (this.newestOf(slot.key) === slot) this.setNewest(slot.key, list[list.length - 1]!);
     if (this.ref.latest === slot) this.ref.latest = list.length === 0 ? undefined : list[list.length - 1];
   }
 
