@@ -17,6 +17,7 @@ import { buildExecutionPlan, type PlanStep } from "../planner/execution-plan";
 import { planQuery, type PlannedQuery } from "../planner/plan-query";
 import { formatSchema, type FormatInfo, type LogicalSchema } from "../planner/schema";
 import { keySerde, valueSerde } from "../planner/serdes";
+import { parseToInstant } from "../functions/java-time";
 import { Produced } from "../../streams/produced";
 import type { Processor, ProcessorContext } from "../../streams/processor/processor-context";
 import type { Record as StreamRecord } from "../../streams/record";
@@ -55,21 +56,37 @@ export interface PersistentQueryPlan {
 
 type BuildContext = Omit<PlanContext, "queryId" | "metastore">;
 
-function sinkTimestamp(props: readonly Property[], schema: LogicalSchema): string | undefined {
+/** The sink's TIMESTAMP column (CSAS … WITH (TIMESTAMP='col' [, TIMESTAMP_FORMAT='…'])): a key or value column. */
+interface SinkTimestamp {
+  column: string;
+  format?: string;
+  /** Where the key holds it, for a key column. */
+  keyIndex?: number;
+  keyCount: number;
+}
+
+function sinkTimestamp(props: readonly Property[], schema: LogicalSchema): SinkTimestamp | undefined {
   const name = stringProperty(props, "TIMESTAMP");
-  if (name === undefined) return undefined;
+  const format = stringProperty(props, "TIMESTAMP_FORMAT");
+  if (name === undefined) {
+    if (format !== undefined) throw new KsqlException("TIMESTAMP_FORMAT requires a TIMESTAMP column in the WITH clause.", property(props, "TIMESTAMP_FORMAT")!.loc);
+    return undefined;
+  }
   const col = [...schema.key, ...schema.value].find((c) => c.name === name || c.name === name.toUpperCase());
   const p = property(props, "TIMESTAMP")!;
   if (!col) throw new KsqlException(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${name.toUpperCase()}'`, p.loc);
-  if (col.type.base !== "BIGINT" && col.type.base !== "TIMESTAMP") {
-    throw new KsqlException(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, p.loc);
-  }
-  if (schema.key.some((k) => k.name === col.name)) throw new KsqlException(`The TIMESTAMP column of a query's sink must be a value column, not the key ${col.name}.`, p.loc);
-  return col.name;
+  const ok = format !== undefined ? col.type.base === "STRING" : col.type.base === "BIGINT" || col.type.base === "TIMESTAMP";
+  if (!ok) throw new KsqlException(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`, p.loc);
+  const keyIndex = schema.key.findIndex((k) => k.name === col.name);
+  return { column: col.name, ...(format !== undefined ? { format } : {}), ...(keyIndex >= 0 ? { keyIndex } : {}), keyCount: schema.key.length };
 }
 
-/** Sets each output record's timestamp from a value column (CSAS ... WITH (TIMESTAMP='col')). */
-function timestampFrom(column: string): () => Processor<unknown, unknown, unknown, unknown> {
+/**
+ * Sets each output record's timestamp from the sink's TIMESTAMP column, as ksqlDB's sink
+ * does: a tombstone gets the stream time; a row whose column is NULL, negative or does not
+ * parse is not written, and is reported to the processing log.
+ */
+function timestampFrom(ts: SinkTimestamp, ctx: PlanContext): () => Processor<unknown, unknown, unknown, unknown> {
   return () => {
     let pc: ProcessorContext<unknown, unknown>;
     return {
@@ -78,16 +95,33 @@ function timestampFrom(column: string): () => Processor<unknown, unknown, unknow
       },
       process(record: StreamRecord<unknown, unknown>) {
         const v = record.value() as Row | null;
-        const t = v === null ? undefined : v[column];
-        pc.forward(typeof t === "number" && t >= 0 ? record.withTimestamp(t) : record);
+        if (v === null) {
+          pc.forward(record.withTimestamp(pc.currentStreamTimeMs()));
+          return;
+        }
+        const key = record.key();
+        const raw = ts.keyIndex === undefined ? v[ts.column] : ts.keyCount === 1 ? key : ((key as unknown[] | null)?.[ts.keyIndex] ?? null);
+        let t: number | undefined;
+        let problem = "";
+        try {
+          t = typeof raw === "number" ? raw : typeof raw === "string" && ts.format !== undefined ? parseToInstant(raw, ts.format, "UTC") : undefined;
+        } catch (e) {
+          problem = e instanceof Error ? e.message : String(e);
+        }
+        if (t === undefined || !(t >= 0)) {
+          const why = problem || (raw === null || raw === undefined ? `the timestamp column ${ts.column} is null` : `timestamp (${String(raw)}) is negative`);
+          ctx.processingLog({ queryId: ctx.queryId, message: `Error writing row with extracted timestamp: ${why}` });
+          return;
+        }
+        pc.forward(record.withTimestamp(t));
       },
     };
   };
 }
 
-function writeSink(planned: PlannedQuery, sink: { topic: string; schema: LogicalSchema; keyFormat: FormatInfo; valueFormat: FormatInfo; timestampColumn?: string | undefined }): void {
+function writeSink(planned: PlannedQuery, sink: { topic: string; schema: LogicalSchema; keyFormat: FormatInfo; valueFormat: FormatInfo; timestamp?: SinkTimestamp | undefined }, ctx: PlanContext): void {
   let out = planned.sinkStream();
-  if (sink.timestampColumn) out = out.processValues(timestampFrom(sink.timestampColumn));
+  if (sink.timestamp) out = out.processValues(timestampFrom(sink.timestamp, ctx));
   out.to(sink.topic, Produced.with(keySerde(sink.schema.key, sink.keyFormat), valueSerde(sink.schema.value, sink.valueFormat)));
 }
 
@@ -146,7 +180,8 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
   if (ms.allSources().some((s) => s.topic === topic && s.createdByQuery !== undefined && s.createdByQuery !== replaces)) {
     throw new KsqlException(`Topic ${topic} is already the sink of another query; use INSERT INTO to add to it.`);
   }
-  const timestampColumn = sinkTimestamp(stmt.properties, p.schema);
+  const sinkTs = sinkTimestamp(stmt.properties, p.schema);
+  const timestampColumn = sinkTs?.column;
   const config: Record<string, string> = {
     "cleanup.policy": stmt.sourceType === "STREAM" ? "delete" : p.window ? "compact,delete" : "compact",
   };
@@ -167,7 +202,7 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
     topic,
     keyFormat: formats.key,
     valueFormat: formats.value,
-    ...(timestampColumn ? { timestamp: { column: timestampColumn } } : {}),
+    ...(sinkTs ? { timestamp: { column: sinkTs.column, ...(sinkTs.format !== undefined ? { format: sinkTs.format } : {}) } } : {}),
     ...(p.window ? { window: p.window } : {}),
     isSource: false,
     statement: stmt.text,
@@ -176,7 +211,7 @@ export function planCreateAsSelect(stmt: CreateAsSelect, ms: MetaStore, topics: 
   if (replaced) checkUpgrade(replaced, sink);
   const build = (b: StreamsBuilder, c: PlanContext) => {
     const q = planQuery(b, stmt.query, { ...c, queryId }, { persistent: true, sinkName: stmt.name });
-    writeSink(q, { topic, schema: sink.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, timestampColumn });
+    writeSink(q, { topic, schema: sink.schema, keyFormat: sink.keyFormat, valueFormat: sink.valueFormat, timestamp: sinkTs }, { ...c, queryId });
   };
   check((b) => build(b, planCtx(ctx)));
   const executionPlan = buildExecutionPlan({
@@ -225,7 +260,7 @@ export function planInsertInto(stmt: InsertInto, ms: MetaStore, ctx: BuildContex
   if ((p.window === undefined) !== (target.window === undefined)) throw new KsqlException("Incompatible key fields for sink and results: one is windowed, the other is not.", stmt.query.loc);
   const build = (b: StreamsBuilder, c: PlanContext) => {
     const q = planQuery(b, stmt.query, { ...c, queryId }, { persistent: true, sinkName: target.name });
-    writeSink(q, { topic: target.topic, schema: target.schema, keyFormat: target.keyFormat, valueFormat: target.valueFormat, timestampColumn: undefined });
+    writeSink(q, { topic: target.topic, schema: target.schema, keyFormat: target.keyFormat, valueFormat: target.valueFormat }, { ...c, queryId });
   };
   check((b) => build(b, planCtx(ctx)));
   const executionPlan = buildExecutionPlan({

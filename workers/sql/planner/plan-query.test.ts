@@ -462,6 +462,41 @@ describe("INSERT INTO and timestamps", () => {
     expect(kvt(h.output("O"))).toEqual([[1, { EVENT_TS: "2018-04-04 12:54:16" }, 1522846456000]]);
   });
 
+  it("a sink's TIMESTAMP column sets its records' time; rows where it is negative or does not parse are not written", () => {
+    const h = new QttHarness({ test_topic: 1 });
+    h.execute(`CREATE STREAM TEST (K STRING KEY, ID bigint, EVENT_TS varchar) WITH (kafka_topic='test_topic', value_format='JSON');
+      CREATE STREAM TS WITH (timestamp='sink_ts') AS SELECT K, id as sink_ts, id FROM test;
+      CREATE STREAM TS2 WITH (timestamp='event_ts', timestamp_format='yyyy-MM-dd''T''HH:mm:ssX') AS SELECT K, id, event_ts FROM test;`);
+    h.input(
+      { topic: "test_topic", value: { ID: 1, EVENT_TS: "2018-05-11T21:58:33Z" }, timestamp: 1526075913000 },
+      { topic: "test_topic", value: { ID: -2, EVENT_TS: "not a timestamp" }, timestamp: 1526075913000 },
+      { topic: "test_topic", value: { ID: 3, EVENT_TS: "2019-05-11T21:58:33Z" }, timestamp: 1589234313000 },
+    );
+    expect(kvt(h.output("TS"))).toEqual([
+      [null, { SINK_TS: 1, ID: 1 }, 1],
+      [null, { SINK_TS: 3, ID: 3 }, 3],
+    ]);
+    expect(kvt(h.output("TS2"))).toEqual([
+      [null, { ID: 1, EVENT_TS: "2018-05-11T21:58:33Z" }, 1526075913000],
+      [null, { ID: 3, EVENT_TS: "2019-05-11T21:58:33Z" }, 1557611913000],
+    ]);
+    expect(h.processingLog.map((e) => e.message)).toEqual([
+      "Error writing row with extracted timestamp: timestamp (-2) is negative",
+      "Error writing row with extracted timestamp: Text 'not a timestamp' could not be parsed at index 0",
+    ]);
+  });
+
+  it("a sink's TIMESTAMP may be its key column", () => {
+    const h = new QttHarness({ test_topic: 1 });
+    h.execute(`CREATE STREAM TEST (K BIGINT KEY, ID bigint) WITH (kafka_topic='test_topic', value_format='JSON');
+      CREATE STREAM TS WITH (timestamp='K') AS SELECT * FROM test;`);
+    h.input({ topic: "test_topic", key: 1, value: { ID: 100 }, timestamp: 1526075913000 }, { topic: "test_topic", key: -2, value: { ID: 200 }, timestamp: 1526075913000 }, { topic: "test_topic", key: 3, value: { ID: 300 }, timestamp: 1589234313000 });
+    expect(kvt(h.output("TS"))).toEqual([
+      [1, { ID: 100 }, 1],
+      [3, { ID: 300 }, 3],
+    ]);
+  });
+
   it("reads the key of the pre-0.10 WITH (KEY='id') form from the value", () => {
     const h = new QttHarness({ trucking_driver: 1, positions: 1 });
     h.execute(`CREATE TABLE driver_t (id BIGINT, first_name VARCHAR, last_name VARCHAR, available VARCHAR) WITH (kafka_topic='trucking_driver', value_format='JSON', key='id');
