@@ -258,6 +258,9 @@ describe("date and time functions", () => {
     expect(ev("TIMESTAMPTOSTRING(TS, 'yyyy-MM-dd''T''HH:mmXXX', 'Europe/Zurich')")).toBe("2018-04-04T14:54+02:00");
     expect(ev("TIMESTAMPTOSTRING(TS, 'EEE, d MMM yyyy h:mm a')", "Asia/Kolkata")).toBe("Wed, 4 Apr 2018 6:24 PM");
     expect(ev("TIMESTAMPTOSTRING(TS, NS)")).toBe(null);
+    // Zone abbreviations as Java prints them (ksqlDB's test: 2018-05-11 in London is BST).
+    expect(ev("TIMESTAMPTOSTRING(1526075913000, 'yyyy-MM-dd HH:mm:ss zzz', 'Europe/London')")).toBe("2018-05-11 22:58:33 BST");
+    expect(ev("TIMESTAMPTOSTRING(1526075913000, 'HH:mm zzz', 'America/Los_Angeles')")).toBe("14:58 PDT");
     expect(failure("TIMESTAMPTOSTRING(TS, 'yyyy', 'Mars/Olympus')")).toContain("Unknown time-zone ID: Mars/Olympus");
   });
   it("STRINGTOTIMESTAMP", () => {
@@ -265,6 +268,8 @@ describe("date and time functions", () => {
     expect(ev("STRINGTOTIMESTAMP('2018-04-04 05:54:16', 'yyyy-MM-dd HH:mm:ss', 'America/Los_Angeles')")).toBe(1_522_846_456_000);
     expect(ev("STRINGTOTIMESTAMP('2018-04-04T14:54:16+02:00', 'yyyy-MM-dd''T''HH:mm:ssXXX')")).toBe(1_522_846_456_000);
     expect(ev("STRINGTOTIMESTAMP('04/2018', 'MM/yyyy')")).toBe(Date.UTC(2018, 3, 1));
+    // ksqlDB parses case-insensitively: a lower-case "z" is the zero offset.
+    expect(ev("STRINGTOTIMESTAMP('2020-05-11T21:58:33z', 'yyyy-MM-dd''T''HH:mm:ssX')")).toBe(1_589_234_313_000);
     expect(failure("STRINGTOTIMESTAMP('yesterday', 'yyyy-MM-dd')")).toContain("could not be parsed at index 0");
   });
   it("FORMAT_TIMESTAMP defaults to UTC", () => {

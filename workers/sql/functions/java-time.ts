@@ -156,9 +156,16 @@ function offsetText(offsetMs: number, letter: string, count: number): string {
 
 function zoneName(zone: Zone, instant: number): string {
   if (zone.offsetAt === undefined || /^(Z|UTC|GMT|UT)$/.test(zone.id)) return zone.id === "Z" ? "Z" : zone.id;
+  // Java's short names are abbreviations where one is in common use (PDT, BST, CEST): the
+  // US English names have them for America, the British English ones for Europe.
   try {
-    const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone.id, timeZoneName: "short" }).formatToParts(new Date(instant));
-    return parts.find((p) => p.type === "timeZoneName")?.value ?? zone.id;
+    let name = zone.id;
+    for (const locale of ["en-US", "en-GB"]) {
+      const parts = new Intl.DateTimeFormat(locale, { timeZone: zone.id, timeZoneName: "short" }).formatToParts(new Date(instant));
+      name = parts.find((p) => p.type === "timeZoneName")?.value ?? zone.id;
+      if (!/^(GMT|UTC)[+-]/.test(name)) break;
+    }
+    return name;
   } catch {
     return zone.id;
   }
@@ -391,7 +398,8 @@ export function parseToInstant(text: string, pattern: string, zoneId: string): n
       }
       default: {
         const rest = text.slice(pos);
-        if ((it.letter === "X" || it.letter === "Z") && rest[0] === "Z") {
+        // ksqlDB's parser is case-insensitive: "z" reads as the zero offset too.
+        if ((it.letter === "X" || it.letter === "Z") && (rest[0] === "Z" || rest[0] === "z")) {
           p.offset = 0;
           pos++;
           break;
