@@ -177,6 +177,18 @@ describe("windows: grace periods and EMIT FINAL", () => {
     expect(await keys.output("OUTPUT")).toEqual([["k1", { COUNT: 1 }, 2, [2, 4]]]);
   });
 
+  it("EMIT FINAL without GRACE PERIOD closes each window at its end (a grace of 0, not the 24-hour default)", async () => {
+    const h = await ksql(`CREATE STREAM INPUT (ID STRING KEY, COL1 STRING) WITH (kafka_topic='input_topic',value_format='JSON', partitions=1);
+      CREATE TABLE OUTPUT AS SELECT ID, COUNT(*) as COUNT FROM INPUT WINDOW TUMBLING (SIZE 2 MILLISECONDS) GROUP BY ID EMIT FINAL;`);
+    await h.input("INPUT", [
+      ["k1", { COL1: "v1" }, 0],
+      ["k1", { COL1: "v1" }, 1],
+    ]);
+    expect(await h.output("OUTPUT")).toEqual([]);
+    await h.input("INPUT", [["k1", { COL1: "v1" }, 2]]);
+    expect(await h.output("OUTPUT")).toEqual([["k1", { COUNT: 2 }, 1, [0, 2]]]);
+  });
+
   it("EMIT FINAL on HOPPING windows: each window once, when stream time passes its end plus grace", async () => {
     const h = await ksql(`CREATE STREAM INPUT (ID STRING KEY, COL1 STRING) WITH (kafka_topic='input_topic',value_format='JSON', partitions=1);
       CREATE TABLE OUTPUT AS SELECT ID, COUNT(*) as COUNT FROM INPUT WINDOW HOPPING (SIZE 5 MILLISECONDS,ADVANCE BY 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) GROUP BY ID EMIT FINAL;`);

@@ -6,7 +6,7 @@
  *   by `KTable.groupBy`, whose aggregate undoes a row's old value (table aggregation needs
  *   functions that can undo: COUNT, SUM, AVG, COLLECT_LIST, HISTOGRAM);
  * - an optional window (TUMBLING, HOPPING, SESSION) with GRACE PERIOD (default: 24 hours
- *   minus the size, ksqlDB's default) and RETENTION; EMIT FINAL emits each window once
+ *   minus the size, ksqlDB's default; 0 with EMIT FINAL) and RETENTION; EMIT FINAL emits each window once
  *   when it closes (the aggregation's onWindowClose emit strategy, as ksqlDB 7.3+ plans it);
  * - rows whose group-by expressions evaluate to NULL are skipped (processing log);
  * - the state store is `Aggregate-Aggregate-Materialize`, holding one state per aggregate
@@ -182,10 +182,13 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
     // EMIT FINAL: ksqlDB 7.3+ asks the windowed aggregation itself to emit on window close
     // (KIP-825) instead of a separate suppress() buffer; its output is what ksqlDB emits today.
     const emitFinal = query.emit === "FINAL" ? EmitStrategy.onWindowClose() : undefined;
+    // Without GRACE PERIOD: 24 hours minus the size, except that EMIT FINAL closes windows at
+    // their end (ksqlDB rewrites its window with a zero grace period).
+    const defaultGrace = (size: number) => (emitFinal ? 0 : Math.max(DEFAULT_24_HR_GRACE_PERIOD - size, 0));
     if (!w) {
       aggregated = grouped.aggregate(initializer, adder, Named.as("Aggregate-Aggregate"), materialized());
     } else if (w.kind === "SESSION") {
-      const grace = w.grace?.ms ?? Math.max(DEFAULT_24_HR_GRACE_PERIOD - w.gap.ms, 0);
+      const grace = w.grace?.ms ?? defaultGrace(w.gap.ms);
       let m = materialized();
       if (w.retention) m = m.withRetention(w.retention.ms);
       const sw = grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(w.gap.ms, grace));
@@ -198,7 +201,7 @@ export function planAggregate(rel: Relation, query: Query, ctx: PlanContext): Ag
       if (w.kind === "HOPPING" && (advance <= 0 || advance > size)) {
         throw new KsqlException(`Window advancement interval should be more than zero and less than window duration`, w.loc);
       }
-      const grace = w.grace?.ms ?? Math.max(DEFAULT_24_HR_GRACE_PERIOD - size, 0);
+      const grace = w.grace?.ms ?? defaultGrace(size);
       let m = materialized();
       if (w.retention) {
         if (w.retention.ms < size + grace) {
