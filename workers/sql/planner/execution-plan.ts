@@ -254,7 +254,9 @@ function selectKey(stage: Stage, exprs: readonly Expression[], context: string, 
   const scope = [...stage.scope];
   const key: PlanColumn[] = [];
   const appended: PlanColumn[] = [];
-  for (const e of exprs) {
+  // PARTITION BY NULL leaves no key: the value columns (which hold copies of the old key) stay.
+  const byNull = exprs.length === 1 && exprs[0]!.kind === "NullLiteral";
+  for (const e of byNull ? [] : exprs) {
     const type = typeOf(stage, e, functions);
     if (e.kind === "ColumnRef") {
       key.push({ name: resolve(stage, e)?.slot ?? e.name, type, key: true });

@@ -90,6 +90,37 @@ describe("PARTITION BY", () => {
     ]);
   });
 
+  it("keys a null value by an expression of the old key alone", () => {
+    const h = new QttHarness({ test_topic: 1 });
+    h.execute(`CREATE STREAM TEST (K BIGINT KEY, ID bigint, NAME varchar, VALUE bigint) with (kafka_topic='test_topic', value_format = 'delimited');
+      CREATE STREAM REPARTITIONED AS select K + 2, ID, NAME, VALUE from TEST partition by K + 2;
+      CREATE STREAM BY_ABS AS select ABS(K), ID, NAME, VALUE from TEST partition by ABS(K);
+      CREATE STREAM BY_NAME AS select * from TEST partition by NAME;`);
+    h.input({ topic: "test_topic", key: -1, value: null }, { topic: "test_topic", key: -1, value: "0,zero,50" });
+    expect(kv(h.output("REPARTITIONED"))).toEqual([
+      [1, null],
+      [1, "0,zero,50"],
+    ]);
+    expect(kv(h.output("BY_ABS"))).toEqual([
+      [1, null],
+      [1, "0,zero,50"],
+    ]);
+    expect(kv(h.output("BY_NAME"))).toEqual([
+      [null, null],
+      ["zero", "0,50,-1"],
+    ]);
+  });
+
+  it("PARTITION BY NULL leaves a keyless stream, the old key a value column", () => {
+    const h = new QttHarness({ input: 1 });
+    h.execute(`CREATE STREAM INPUT (ID INT KEY, NAME STRING) with (kafka_topic='input', value_format='JSON');
+      CREATE STREAM OUTPUT AS SELECT ID, NAME from INPUT partition by null;`);
+    h.input({ topic: "input", key: 10, value: { NAME: "bob" } });
+    expect(kv(h.output("OUTPUT"))).toEqual([[null, { NAME: "bob", ID: 10 }]]);
+    expect(formatSchema(h.metastore.getSource("OUTPUT")!.schema)).toBe("`ID` INTEGER, `NAME` STRING");
+    expect(() => h.execute("CREATE STREAM O2 AS SELECT * FROM INPUT PARTITION BY NAME, NULL;")).toThrow("Cannot PARTITION BY multiple columns including NULL");
+  });
+
   it("names a struct field key after the field", () => {
     const h = new QttHarness({ input: 1 });
     h.execute(`CREATE STREAM INPUT (ID INT KEY, ADDRESS STRUCT<STREET STRING, TOWN STRING>, AGE INT) with (kafka_topic='input', value_format='JSON');

@@ -122,6 +122,11 @@ function partitionBy(rel: Relation, exprs: readonly Expression[], ctx: PlanConte
   const oldKey = new Set(rel.key.map((k) => k.slot));
   const isOldKey = (c: ScopeColumn) => oldKey.has(c.slot ?? c.name);
   const scope = [...rel.scope.filter((c) => !isOldKey(c)), ...rel.scope.filter(isOldKey)];
+  if (exprs.some((e) => e.kind === "NullLiteral")) {
+    // PARTITION BY NULL: a keyless stream, its old key columns kept as value columns.
+    if (exprs.length > 1) throw new KsqlException("Cannot PARTITION BY multiple columns including NULL", exprs[0]!.loc);
+    return { ...rel, stream: rel.stream!.selectKey(() => null, Named.as("PartitionBy-SelectKey")), scope, key: [], keyAliases: [] };
+  }
   const key: KeyColumn[] = exprs.map((e, i) => {
     const compiled = compileExpression(e, options);
     const text = canonicalText(e, qualify);
@@ -143,8 +148,29 @@ function partitionBy(rel: Relation, exprs: readonly Expression[], ctx: PlanConte
   const fns = exprs.map((e) => compileExpression(e, options).evaluate);
   const slots = key.map((k) => k.slot);
   const evalCtx = ctx.evalContext;
-  const stream = rel.stream!.selectKey((_k, v) => {
-    if (v === null) return null;
+  // ksqlDB evaluates an expression that names only key columns (or none) on the old key
+  // alone, so a tombstone still gets its new key (PARTITION BY K + 2 keys a null value by
+  // K + 2); any other expression has no row to read and gives NULL.
+  const keyOnly = exprs.map((e) =>
+    columnRefs(e).every((ref) => {
+      const col = rel.scope.find((c) => c.name === ref.name && (ref.source === undefined || c.source === ref.source));
+      return col !== undefined && isOldKey(col);
+    }),
+  );
+  const oldSlots = rel.key.map((k) => k.slot);
+  const keyRow = (k: unknown): Row => {
+    const row: Row = {};
+    if (oldSlots.length === 1) row[oldSlots[0]!] = k ?? null;
+    else oldSlots.forEach((s, i) => (row[s] = (k as unknown[] | null)?.[i] ?? null));
+    return row;
+  };
+  const stream = rel.stream!.selectKey((k, v) => {
+    if (v === null) {
+      if (!keyOnly.some(Boolean)) return null;
+      const row = keyRow(k);
+      const parts = fns.map((f, i) => (keyOnly[i] ? f(row, evalCtx) : null));
+      return parts.length === 1 ? parts[0] : parts;
+    }
     const row = v as Row;
     const parts = fns.map((f, i) => {
       const x = f(row, evalCtx);
