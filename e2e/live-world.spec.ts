@@ -207,8 +207,33 @@ test("topology: the running graph laid out, throughput on edges, a node's last r
   await expect(page.getByTestId("node-records").locator("li").first()).toBeVisible({ timeout: 20_000 });
   await page.getByTestId("tnode-topic:clicks").click();
   await expect(page.getByTestId("node-records")).toContainText("user-");
+  // The application's per-key ordering, checked while the view is open.
+  await expect(page.getByTestId("ordering-panel")).toBeVisible({ timeout: 20_000 });
   await screenshotBothThemes(page, "topology");
   await expectAccessible(page, "topology view");
+
+  // A stateless filter: selecting it has the engine watch it, and the records it received show with what it did.
+  await page.getByTestId("drawer-tab-editor").click();
+  await expect(page.locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId("editor-template").selectOption("filter-map");
+  await page.getByTestId("editor-prepare").click();
+  await expect(page.getByTestId("editor-missing-topics")).toHaveCount(0, { timeout: 20_000 });
+  await page.getByTestId("editor-run").click();
+  await expect(page.getByTestId("editor-status")).toHaveText("RUNNING", { timeout: 60_000 });
+  await page.getByTestId("drawer-close").click();
+  await page.getByTestId("app-tab-big-orders").click();
+  await expect(page.getByTestId("app-state")).toHaveText("RUNNING");
+  await page.getByTestId("tnode-node:KSTREAM-FILTER-0000000001").click();
+  await expect(page.getByTestId("node-panel")).toContainText("Last records received");
+  const received = page.getByTestId("watched-record");
+  await expect(received.first()).toBeVisible({ timeout: 20_000 });
+  // Orders of 5 to 200 EUR and more: some pass the filter, some do not.
+  await expect(page.getByTestId("watched-outcome").filter({ hasText: "passed" }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("watched-outcome").filter({ hasText: "filtered out" }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(received.first()).toContainText(/"amount":\d/);
+  await expect(received.first()).toContainText(/p\d@\d+/);
+  await screenshotBothThemes(page, "topology-filter-watched");
+  await expectAccessible(page, "topology view, a watched filter");
 });
 
 test("editor: templates, completion and type errors as you type, run, a runtime error at its line, fix, restart, reset, stop", async ({ page }) => {

@@ -1,7 +1,8 @@
 /**
  * What the stream applications' events add up to, kept outside React state because they
  * arrive every frame: per-node record counts (for throughput), the last records each store
- * and windowed node saw (for the topology view's node panel), and one windows model per
+ * and windowed node saw, and the records a watched processor received (for the topology
+ * view's node panel), and one windows model per
  * windowed node (for the windows view, which redraws its canvas from it every frame).
  * Views subscribe and pull; nothing here re-renders the page.
  */
@@ -18,15 +19,32 @@ export interface RecentEntry {
   what: string;
 }
 
+/** A record a watched processor received (the engine's node-record event). */
+export interface WatchedEntry {
+  taskId: string;
+  key: string | null;
+  value: string | null;
+  timestamp: number;
+  /** The input record behind it; null topic when a punctuation forwarded it. */
+  topic: string | null;
+  partition: number;
+  offset: number;
+  /** Records its children received from it: 0 when it forwarded nothing. */
+  forwarded: number;
+}
+
 interface AppFeed {
   rates: NodeRates;
   recentByStore: Map<string, RecentEntry[]>;
   recentByNode: Map<string, RecentEntry[]>;
+  watchedByNode: Map<string, WatchedEntry[]>;
   windows: Map<string, WindowsModel>;
   lateDropped: number;
 }
 
 const RECENT = 12;
+/** As many as the engine sends per node per reply. */
+const WATCHED = 20;
 
 const apps = new Map<string, AppFeed>();
 const listeners = new Set<() => void>();
@@ -37,7 +55,7 @@ let version = 0;
 function feedOf(applicationId: string): AppFeed {
   let f = apps.get(applicationId);
   if (!f) {
-    f = { rates: new NodeRates(), recentByStore: new Map(), recentByNode: new Map(), windows: new Map(), lateDropped: 0 };
+    f = { rates: new NodeRates(), recentByStore: new Map(), recentByNode: new Map(), watchedByNode: new Map(), windows: new Map(), lateDropped: 0 };
     apps.set(applicationId, f);
   }
   return f;
@@ -95,6 +113,14 @@ function onStreams(events: readonly StreamsEngineEvent[], now: number): void {
     const f = feedOf(applicationId);
     touched.add(f);
     if (event.type === "state-change" && event.to === "NOT_RUNNING") f.rates.reset();
+    if (event.type === "node-record") {
+      const { type: _type, node, ...entry } = event;
+      let list = f.watchedByNode.get(node);
+      if (!list) f.watchedByNode.set(node, (list = []));
+      list.push(entry);
+      if (list.length > WATCHED) list.splice(0, list.length - WATCHED);
+      continue;
+    }
     if ("node" in event || event.type === "store-update") apply(f, event as StreamsEvent, wallNow);
   }
   for (const f of apps.values()) f.rates.sample(now);
@@ -134,6 +160,11 @@ export function nodeTotal(applicationId: string, node: string): number {
 
 export function recentOfNode(applicationId: string, node: string): readonly RecentEntry[] {
   return apps.get(applicationId)?.recentByNode.get(node) ?? [];
+}
+
+/** What a watched processor received, oldest first (see EngineApi.watchNode). */
+export function watchedOfNode(applicationId: string, node: string): readonly WatchedEntry[] {
+  return apps.get(applicationId)?.watchedByNode.get(node) ?? [];
 }
 
 export function recentOfStore(applicationId: string, store: string): readonly RecentEntry[] {

@@ -18,7 +18,8 @@ export const KIND_LABEL: Record<ViolationKind, { label: string; hint: string }> 
 };
 
 /** Where ordering broke in this group: counts by kind, and the latest cases spelled out. */
-export function OrderingPanel({ ordering }: { ordering: OrderingSummary | null }) {
+/** `byLabel` names who processed each example ("task" for an application's tasks); the groups view's explanations name their member already. */
+export function OrderingPanel({ ordering, byLabel }: { ordering: OrderingSummary | null; byLabel?: string }) {
   if (!ordering) return null;
   const kinds = Object.keys(KIND_LABEL) as ViolationKind[];
   const examples = [...ordering.examples].reverse().slice(0, 5);
@@ -44,7 +45,13 @@ export function OrderingPanel({ ordering }: { ordering: OrderingSummary | null }
           {examples.map((v, i) => (
             <li key={`${v.kind}-${v.topic}-${v.partition}-${v.offset}-${i}`}>
               <span className="key-chip" style={{ background: keyColour(v.key) }} aria-hidden="true" />
-              <span className={`ordering-kind ${v.kind}`}>{KIND_LABEL[v.kind].label}</span> {v.explanation}
+              <span className={`ordering-kind ${v.kind}`}>{KIND_LABEL[v.kind].label}</span>{" "}
+              {byLabel && (
+                <span className="num ordering-by" data-testid="ordering-by">
+                  {byLabel} {v.by}:{" "}
+                </span>
+              )}
+              {v.explanation}
             </li>
           ))}
         </ol>

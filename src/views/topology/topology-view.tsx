@@ -4,7 +4,8 @@ import { groupColour, keyColour } from "../../app/key-colours";
 import type { ApplicationView } from "../../engine-client/workbench-types";
 import { startGroupsPoller } from "../../state/groups-poller";
 import { brokerClient, useStore } from "../../state/store";
-import { feedVersion, nodeRates, nodeTotal, recentOfNode, recentOfStore, subscribeStreamsFeed, type RecentEntry } from "../../state/streams-feed";
+import { feedVersion, nodeRates, nodeTotal, recentOfNode, recentOfStore, subscribeStreamsFeed, watchedOfNode, type RecentEntry, type WatchedEntry } from "../../state/streams-feed";
+import { OrderingPanel } from "../groups/ordering-panel";
 import { valueText } from "../windows/window-model";
 import { layoutTopology, topologyGraph, type GraphNode, type LayoutVariant, type PositionedGraph, type TopologyGraph } from "./topology-graph";
 import "./topology.css";
@@ -188,6 +189,56 @@ function RecordList({ entries, empty }: { entries: readonly RecentEntry[]; empty
   );
 }
 
+/** What became of a record a watched processor received. */
+function outcomeOf(r: WatchedEntry, isFilter: boolean, hasChildren: boolean): { text: string; passed: boolean } | null {
+  if (!hasChildren) return null;
+  if (isFilter) return r.forwarded > 0 ? { text: "passed", passed: true } : { text: "filtered out", passed: false };
+  if (r.forwarded === 0) return { text: "not forwarded", passed: false };
+  return { text: r.forwarded > 1 ? `forwarded ×${r.forwarded}` : "forwarded", passed: true };
+}
+
+/** Records a watched processor received, newest first, with where each came from and what the node did with it. */
+function WatchedList({ entries, isFilter, hasChildren }: { entries: readonly WatchedEntry[]; isFilter: boolean; hasChildren: boolean }) {
+  if (entries.length === 0) return <p className="quiet">Watching this node: the records it receives from now on appear here.</p>;
+  return (
+    <ol className="node-records watched-records num" data-testid="node-records" tabIndex={0} aria-label="Records this node received, newest first">
+      {[...entries].reverse().map((r, i) => {
+        const outcome = outcomeOf(r, isFilter, hasChildren);
+        return (
+          <li key={i} data-testid="watched-record" title={`${r.value ?? "null"}\n${r.topic === null ? "from a punctuation" : `${r.topic}-${r.partition} offset ${r.offset}`} · task ${r.taskId} · timestamp ${r.timestamp}`}>
+            <span className="key-chip" style={{ background: keyColour(r.key) }} aria-hidden="true" />
+            <span className="nr-key">{r.key ?? "null"}</span>
+            <span className="nr-value">{r.value ?? "null"}</span>
+            {r.topic !== null && (
+              <span className="quiet nr-where">
+                p{r.partition}@{r.offset}
+              </span>
+            )}
+            {outcome && (
+              <span className={`nr-outcome ${outcome.passed ? "passed" : "stopped"}`} data-testid="watched-outcome">
+                {outcome.text}
+              </span>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** Asks the engine to watch a processor while its panel is open (watching wraps the node; unwatched ones cost nothing). */
+function useWatchedNode(applicationId: string, node: string | null): void {
+  useEffect(() => {
+    if (node === null) return;
+    const client = brokerClient();
+    if (!client) return;
+    void client.api.watchNode(applicationId, node).catch(() => {});
+    return () => {
+      void brokerClient()?.api.watchNode(applicationId, null).catch(() => {});
+    };
+  }, [applicationId, node]);
+}
+
 interface TopicTail {
   topic: string;
   records: Array<{ partition: number; offset: number; key: string | null; value: string | null; timestamp: number }>;
@@ -236,14 +287,27 @@ function NodePanel({ app, graph, nodeId }: { app: ApplicationView; graph: Topolo
   const plan = node?.rateNode ? app.nodes.find((n) => n.name === node.rateNode) : undefined;
   const topicOfNode = node?.topic ?? (plan && (plan.kind === "source" || plan.kind === "sink") ? (plan.topics[0] ?? null) : null);
   const tail = useTopicTail(topicOfNode);
+  const watchedName = node?.kind === "processor" && plan?.kind === "processor" ? plan.name : null;
+  useWatchedNode(app.applicationId, watchedName);
   if (!node) return null;
   const rate = node.rateNode ? (rates.get(node.rateNode) ?? 0) : null;
   const name = node.id.slice(node.id.indexOf(":") + 1);
   let records;
   if (node.kind === "store") {
     records = <RecordList entries={recentOfStore(app.applicationId, name)} empty="No store updates seen since this page opened." />;
-  } else if (node.kind === "processor" && recentOfNode(app.applicationId, name).length > 0) {
-    records = <RecordList entries={recentOfNode(app.applicationId, name)} empty="" />;
+  } else if (watchedName !== null && plan) {
+    const results = recentOfNode(app.applicationId, watchedName);
+    records = (
+      <>
+        <WatchedList entries={watchedOfNode(app.applicationId, watchedName)} isFilter={/-FILTER-|-filter$/i.test(watchedName)} hasChildren={plan.children.length > 0} />
+        {results.length > 0 && (
+          <>
+            <h4>Last results</h4>
+            <RecordList entries={results} empty="" />
+          </>
+        )}
+      </>
+    );
   } else if (tail) {
     records =
       tail.records.length === 0 ? (
@@ -297,10 +361,23 @@ function NodePanel({ app, graph, nodeId }: { app: ApplicationView; graph: Topolo
           </>
         )}
       </dl>
-      <h4>Last records</h4>
+      <h4>{watchedName !== null ? "Last records received" : "Last records"}</h4>
       {records}
     </section>
   );
+}
+
+/** The per-key ordering check runs for the application on screen only (it is opt-in in the engine). */
+function useWatchedOrdering(applicationId: string | null): void {
+  useEffect(() => {
+    if (applicationId === null) return;
+    const client = brokerClient();
+    if (!client) return;
+    void client.api.watchOrdering(applicationId, true).catch(() => {});
+    return () => {
+      void brokerClient()?.api.watchOrdering(applicationId, false).catch(() => {});
+    };
+  }, [applicationId]);
 }
 
 function AppStatus({ app }: { app: ApplicationView }) {
@@ -348,6 +425,7 @@ export function TopologyView() {
   const theme = useStore((s) => s.theme);
   useEffect(() => startGroupsPoller(), []);
   const app = applications.find((a) => a.applicationId === selectedApp) ?? applications[0];
+  useWatchedOrdering(app?.applicationId ?? null);
   const graph = useMemo(() => (app && app.nodes.length > 0 ? topologyGraph(app.applicationId, app.nodes, app.internalTopics) : null), [app?.applicationId, app?.topology, app?.internalTopics.join(",")]);
   const roomRef = useRef<HTMLDivElement>(null);
   const [room, setRoom] = useState({ width: 700, height: 420 });
@@ -412,6 +490,11 @@ export function TopologyView() {
         </div>
         <aside className="topology-side">
           {selected && graph ? <NodePanel app={app} graph={graph} nodeId={selected} /> : <p className="quiet node-hint">Click a node to see its last records.</p>}
+          {app.ordering && (
+            <div className="topology-ordering">
+              <OrderingPanel ordering={app.ordering} byLabel="task" />
+            </div>
+          )}
           <details className="describe" open data-testid="describe-panel">
             <summary>describe()</summary>
             <pre className="describe-text" data-testid="describe-text" tabIndex={0} aria-label="describe() output">
