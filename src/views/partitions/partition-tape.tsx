@@ -38,6 +38,8 @@ function headOf(p: LivePartition, shown: HeadShown | undefined, wall: number): H
 }
 /** The rows' offset numbers are brought up to date at most this often (wall ms). */
 const HEADS_INTERVAL_MS = 200;
+/** Appends alone (the flags moving) redraw the tape at most this often (wall ms). */
+const OFFSETS_REDRAW_MS = 100;
 
 function readColours(): TapeColours {
   const css = getComputedStyle(document.documentElement);
@@ -75,6 +77,11 @@ export function PartitionTape({ description }: { description: TopicDescription }
   const alignEnds = useRef(true);
   const live = useRef<LivePartition[]>(liveFrom(description));
   const dirty = useRef(true);
+  /**
+   * Records were appended: the flags and brackets move. On its own that redraws the tape
+   * ten times a second at most; the records themselves arrive with the tape's reads.
+   */
+  const offsetsMoved = useRef(false);
   const hover = useRef<{ partition: number; offset: number } | null>(null);
   const animClock = useRef({ now: 0, last: performance.now(), forceUntil: 0 });
   const [info, setInfo] = useState({ mode: "labelled", pxPerOffset: 36, from: 0, to: 0, following: true, x0: 0, alignEnds: true });
@@ -156,9 +163,13 @@ export function PartitionTape({ description }: { description: TopicDescription }
     const handle = (frame: { events: BrokerEvent[]; stale: boolean }) => {
       const wallNow = performance.now();
       if (frame.stale) records.invalidate();
+      let changed = frame.stale;
+      let appended = false;
       for (const e of frame.events) {
         if (!("topic" in e) || e.topic !== topic) continue;
         const p = "partition" in e ? live.current[e.partition] : undefined;
+        if (e.type === "records-appended") appended = true;
+        else changed = true;
         if (e.type === "records-appended" && p) {
           p.logEndOffset = Math.max(p.logEndOffset, e.lastOffset + 1);
           p.highWatermark = Math.max(p.highWatermark, e.lastOffset + 1);
@@ -188,9 +199,10 @@ export function PartitionTape({ description }: { description: TopicDescription }
           records.invalidate(e.partition);
         }
       }
-      if (frame.events.length > 0) {
+      if (changed || appended) {
         if (!clockRef.current?.playing) animClock.current.forceUntil = wallNow + FADE_MS + 200;
-        dirty.current = true;
+        if (changed) dirty.current = true;
+        else offsetsMoved.current = true;
       }
     };
     return onEngineFrame(handle);
@@ -226,6 +238,7 @@ export function PartitionTape({ description }: { description: TopicDescription }
     let lastHeads = "";
     let headsAt = -Infinity;
     let headsCount = -1;
+    let drawnAt = -Infinity;
     // Reflect the view in the DOM (numbers for people, attributes for tests), cheaply: the
     // toolbar when the view changes, the rows' offsets a few times a second at most (while
     // records stream in they change every frame, faster than anyone reads them, and each
@@ -302,8 +315,11 @@ export function PartitionTape({ description }: { description: TopicDescription }
         if (win && win.latestAppearedAt > 0 && ac.now - win.latestAppearedAt < 1300) animating = true;
       }
       reflect(v, parts, wall);
-      if (!dirty.current && !animating) return;
+      const offsetsDue = offsetsMoved.current && wall - drawnAt >= OFFSETS_REDRAW_MS;
+      if (!dirty.current && !animating && !offsetsDue) return;
       dirty.current = false;
+      offsetsMoved.current = false;
+      drawnAt = wall;
       const scale = window.devicePixelRatio || 1;
       const contentH = AXIS_H + parts.length * ROW_H;
       const box = scrollBox.current;

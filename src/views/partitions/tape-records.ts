@@ -97,8 +97,9 @@ export class TapeRecords {
     }
     if (tail) {
       const now = this.wallNow();
-      // Growing a window that already ends near the tail can wait; anything else cannot.
-      if (w && w.from <= from && from <= w.to && now - (this.lastTailRead.get(partition) ?? -Infinity) < TAIL_INTERVAL_MS) return;
+      // A window the tail ran ahead of can wait (however far ahead it ran); a first read, or
+      // one reaching further back than the window (a zoom out), cannot.
+      if (w && w.from <= from && now - (this.lastTailRead.get(partition) ?? -Infinity) < TAIL_INTERVAL_MS) return;
       this.lastTailRead.set(partition, now);
     }
     void this.fetch(partition, from, to, tail);
@@ -112,18 +113,19 @@ export class TapeRecords {
     try {
       const existing = this.windows.get(partition);
       // Extending at the tail keeps what is there and marks the new records as appearing
-      // now; when more arrived than the window holds, the ones in between would scroll by
-      // unseen, so only the window is read, all of it new.
+      // now (they slide in). When more arrived than the window holds, the ones in between
+      // would scroll by unseen, so only the window is read; the whole view is new then and
+      // is shown at once: sliding in a screenful of cells ten times a second shows nothing
+      // but motion, and would redraw the tape every frame for it.
       const extending =
         existing !== undefined && from >= existing.from && from <= existing.to && to > existing.to && to - existing.to <= to - from && to - existing.from <= 3 * MAX_FETCH_PER_PARTITION;
-      const newFrom = tail && existing !== undefined && to > existing.to ? existing.to : Infinity;
       const start = extending ? existing.to : from;
       const now = Math.max(1, this.animationNow());
       const cells = extending ? existing.cells : new Map<number, TapeCell>();
       let next = start;
       while (next < to) {
         const range = await c.api.readRange(this.topic, partition, next, to - next);
-        for (const r of range.records) if (r.offset < to) cells.set(r.offset, cellOf(r, extending || r.offset >= newFrom ? now : 0));
+        for (const r of range.records) if (r.offset < to) cells.set(r.offset, cellOf(r, extending ? now : 0));
         if (range.records.length === 0 || range.nextOffset <= next) {
           // Nothing more below the high watermark: the window ends where the log does.
           to = Math.min(to, Math.max(next, range.highWatermark));
@@ -142,7 +144,7 @@ export class TapeRecords {
           existing.from = keepFrom;
         }
       } else {
-        this.windows.set(partition, { from: start, to, cells, latestAppearedAt: newFrom < to ? now : 0 });
+        this.windows.set(partition, { from: start, to, cells, latestAppearedAt: 0 });
       }
       this.onChange();
     } catch {
