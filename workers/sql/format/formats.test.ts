@@ -93,6 +93,26 @@ describe("DELIMITED", () => {
     expect(dec.decode(createFormat("DELIMITED", truck, { delimiter: "TAB" }).serialize("t", { TS: 1, TRUCKID: 2, EVENTTYPE: "x", LATITUDE: 0.5 })!)).toBe("1\t2\tx\t0.5");
   });
 
+  it("quotes as commons-csv 1.4's minimal mode does", () => {
+    const cols = ["A", "B", "C", "D"].map((name) => ({ name, type: SqlTypes.STRING }));
+    const f = createFormat("DELIMITED", cols);
+    const line = (A: string, B: string, C: string, D: string) => dec.decode(f.serialize("t", { A, B, C, D })!);
+    // ksqlDB's string.json "LCASE, UCASE, TRIM SUBSTRING": SUBSTRING('s', 2, 5) is '' and written as nothing.
+    expect(line("s", "S", "s", "")).toBe("s,S,s,");
+    expect(line("", "x", "", "y")).toBe('"",x,,y');
+    expect(line("!a", "a!", "#", "a ")).toBe('"!a",a!,"#","a "');
+    expect(line("a", "\u00a0a", "a\u00a0", "a\tb")).toBe("a,\u00a0a,a\u00a0,a\tb");
+    expect(line("\u00a0a", "-", "a\tb", "\ta")).toBe('"\u00a0a",-,a\tb,"\ta"');
+    // A line may not start with anything but a letter or digit unquoted, numbers included
+    // (ksqlDB's delimited.json "read written decimals": -12345.12 leads the line quoted).
+    const n = createFormat("DELIMITED", [
+      { name: "D", type: SqlTypes.decimal(7, 2) },
+      { name: "I", type: SqlTypes.INTEGER },
+    ]);
+    expect(dec.decode(n.serialize("t", { D: n.deserialize("t", enc.encode('"-12345.12",-1'))!.D, I: -1 })!)).toBe('"-12345.12",-1');
+    expect(dec.decode(createFormat("DELIMITED", truck).serialize("t", { TS: -1, TRUCKID: -2, EVENTTYPE: "x", LATITUDE: -0.5 })!)).toBe('"-1",-2,x,-0.5');
+  });
+
   it("field count and type errors", () => {
     const f = createFormat("DELIMITED", truck);
     expect(() => f.deserialize("trucks", enc.encode("1,2,3"))).toThrow("Unexpected field count, csvFields:3 schemaFields:4");

@@ -297,10 +297,28 @@ export function parseDelimited(line: string, delimiter: string): (string | null)
   return fields;
 }
 
-function quoteField(s: string, delimiter: string): string {
-  return s.includes(delimiter) || s.includes('"') || s.includes("\n") || s.includes("\r") || s === "" || /^[\s#]/.test(s) || /\s$/.test(s)
-    ? '"' + s.replace(/"/g, '""') + '"'
-    : s;
+/**
+ * Quotes as the minimal mode of commons-csv 1.4, ksqlDB's DELIMITED writer, does for every
+ * value (numbers too, by their text): an empty text only as the first field (else the line
+ * would read as no field at all); a first field starting with anything but a letter or digit
+ * (so a negative number that leads the line is quoted); any field starting with a character
+ * up to '#', ending with one up to a space, or holding a delimiter, quote or line break.
+ */
+function quoteField(s: string, delimiter: string, first: boolean): string {
+  let quote: boolean;
+  if (s === "") quote = first;
+  else {
+    const c = s.charCodeAt(0);
+    quote =
+      (first && !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) ||
+      c <= 0x23 ||
+      s.charCodeAt(s.length - 1) <= 0x20 ||
+      s.includes(delimiter) ||
+      s.includes('"') ||
+      s.includes("\n") ||
+      s.includes("\r");
+  }
+  return quote ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
 const DELIMITED_TYPES = new Set(["BOOLEAN", "INTEGER", "BIGINT", "DOUBLE", "DECIMAL", "STRING", "BYTES", "DATE", "TIME", "TIMESTAMP"]);
@@ -365,10 +383,10 @@ export function delimitedFormat(columns: readonly FormatColumn[], options: Forma
     serialize(_topic, row) {
       if (row === null) return null;
       const line = columns
-        .map((c) => {
+        .map((c, i) => {
           const v = row[c.name];
           if (v === null || v === undefined) return "";
-          return c.type.base === "STRING" ? quoteField(v as string, delimiter) : text(v, c.type);
+          return quoteField(c.type.base === "STRING" ? (v as string) : text(v, c.type), delimiter, i === 0);
         })
         .join(delimiter);
       return encoder.encode(line);
