@@ -36,6 +36,7 @@ interface HeadShown {
 function headOf(p: LivePartition, shown: HeadShown | undefined, wall: number): HeadShown {
   return { start: nextFlash(shown?.start, p.logStartOffset, wall), hw: nextFlash(shown?.hw, p.highWatermark, wall), leo: nextFlash(shown?.leo, p.logEndOffset, wall) };
 }
+
 /** The rows' offset numbers are brought up to date at most this often (wall ms). */
 const HEADS_INTERVAL_MS = 200;
 /** Appends alone (the flags moving) redraw the tape at most this often (wall ms). */
@@ -551,58 +552,58 @@ export function PartitionTape({ description }: { description: TopicDescription }
           })}
         </div>
         <div className="tape-canvas-col" ref={canvasCol}>
-        <canvas
-          ref={canvasRef}
-          className="tape-canvas"
-          data-testid="tape-canvas"
-          role="img"
-          aria-label={`Partitions of ${topic} as tapes of records: offsets ${info.from} to ${info.to}. Click a record to inspect it.`}
-          onPointerDown={(e) => {
-            drag.current = { x: e.clientX, moved: false };
-            e.currentTarget.setPointerCapture(e.pointerId);
-          }}
-          onPointerMove={(e) => {
-            if (drag.current && e.buttons === 1) {
-              const dx = e.clientX - drag.current.x;
-              if (Math.abs(dx) > 3 || drag.current.moved) {
-                drag.current.moved = true;
-                drag.current.x = e.clientX;
-                viewport.current = panBy(viewport.current, dx);
+          <canvas
+            ref={canvasRef}
+            className="tape-canvas"
+            data-testid="tape-canvas"
+            role="img"
+            aria-label={`Partitions of ${topic} as tapes of records: offsets ${info.from} to ${info.to}. Click a record to inspect it.`}
+            onPointerDown={(e) => {
+              drag.current = { x: e.clientX, moved: false };
+              e.currentTarget.setPointerCapture(e.pointerId);
+            }}
+            onPointerMove={(e) => {
+              if (drag.current && e.buttons === 1) {
+                const dx = e.clientX - drag.current.x;
+                if (Math.abs(dx) > 3 || drag.current.moved) {
+                  drag.current.moved = true;
+                  drag.current.x = e.clientX;
+                  viewport.current = panBy(viewport.current, dx);
+                  following.current = false;
+                  dirty.current = true;
+                  setTooltip(null);
+                }
+                return;
+              }
+              const h = hit(e);
+              const prev = hover.current;
+              hover.current = h ? { partition: h.partition, offset: h.offset } : null;
+              if (prev?.offset !== hover.current?.offset || prev?.partition !== hover.current?.partition) dirty.current = true;
+              const rect = e.currentTarget.getBoundingClientRect();
+              setTooltip(h?.cell ? { x: e.clientX - rect.left, y: rowTop(h.partition) + ROW_H - 6, cell: h.cell, partition: h.partition } : null);
+            }}
+            onPointerLeave={() => {
+              hover.current = null;
+              dirty.current = true;
+              setTooltip(null);
+            }}
+            onPointerUp={(e) => {
+              const d = drag.current;
+              drag.current = null;
+              if (d?.moved) return;
+              const h = hit(e);
+              if (!h) return;
+              if (modeOf(viewport.current) === "density") {
+                // Too many records per pixel to pick one: zoom in on the spot instead.
+                const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+                viewport.current = zoomAt(viewport.current, 8, x);
                 following.current = false;
                 dirty.current = true;
-                setTooltip(null);
+                return;
               }
-              return;
-            }
-            const h = hit(e);
-            const prev = hover.current;
-            hover.current = h ? { partition: h.partition, offset: h.offset } : null;
-            if (prev?.offset !== hover.current?.offset || prev?.partition !== hover.current?.partition) dirty.current = true;
-            const rect = e.currentTarget.getBoundingClientRect();
-            setTooltip(h?.cell ? { x: e.clientX - rect.left, y: rowTop(h.partition) + ROW_H - 6, cell: h.cell, partition: h.partition } : null);
-          }}
-          onPointerLeave={() => {
-            hover.current = null;
-            dirty.current = true;
-            setTooltip(null);
-          }}
-          onPointerUp={(e) => {
-            const d = drag.current;
-            drag.current = null;
-            if (d?.moved) return;
-            const h = hit(e);
-            if (!h) return;
-            if (modeOf(viewport.current) === "density") {
-              // Too many records per pixel to pick one: zoom in on the spot instead.
-              const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
-              viewport.current = zoomAt(viewport.current, 8, x);
-              following.current = false;
-              dirty.current = true;
-              return;
-            }
-            if (h.cell) select({ topic, partition: h.partition, offset: h.offset });
-          }}
-        />
+              if (h.cell) select({ topic, partition: h.partition, offset: h.offset });
+            }}
+          />
         </div>
         {tooltip && (
           <div className="tape-tooltip" role="tooltip" style={{ left: HEADER_W + Math.min(tooltip.x + 12, viewport.current.width - 280), top: tooltip.y }}>

@@ -102,10 +102,10 @@ export class TapeRecords {
       if (w && w.from <= from && now - (this.lastTailRead.get(partition) ?? -Infinity) < TAIL_INTERVAL_MS) return;
       this.lastTailRead.set(partition, now);
     }
-    void this.fetch(partition, from, to, tail);
+    void this.fetch(partition, from, to);
   }
 
-  private async fetch(partition: number, from: number, to: number, tail: boolean): Promise<void> {
+  private async fetch(partition: number, from: number, to: number): Promise<void> {
     const c = this.client();
     if (!c) return;
     this.inflight.add(partition);
