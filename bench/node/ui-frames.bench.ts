@@ -3,8 +3,10 @@
  * served from a temp dir, a generator produces 20,000 records/s into 12 partitions, three
  * consumer groups read them and a windowed count runs; each live view is shown in turn
  * and its frame times measured (requestAnimationFrame). Also the cold load (initial
- * JavaScript, gzipped, and time until the workbench answers) and the page's heap before
- * and after a stretch of generation.
+ * JavaScript, gzipped, and time until the workbench answers) and the heap of the page and
+ * of each worker, after a forced GC, once a minute over 2 (--quick) or 10 minutes of
+ * generation while the views take turns. STREAMLAB_BENCH_SITE=<dir> runs it on a site
+ * built beforehand instead of building one.
  *
  * It runs as a Node benchmark because it drives a browser rather than running in one.
  */
