@@ -125,7 +125,7 @@ function partitionBy(rel: Relation, exprs: readonly Expression[], ctx: PlanConte
   if (exprs.some((e) => e.kind === "NullLiteral")) {
     // PARTITION BY NULL: a keyless stream, its old key columns kept as value columns.
     if (exprs.length > 1) throw new KsqlException("Cannot PARTITION BY multiple columns including NULL", exprs[0]!.loc);
-    return { ...rel, stream: rel.stream!.selectKey(() => null, Named.as("PartitionBy-SelectKey")), scope, key: [], keyAliases: [] };
+    return { ...rel, stream: rel.stream!.selectKey((): unknown => null, Named.as("PartitionBy-SelectKey")), scope, key: [], keyAliases: [] };
   }
   const key: KeyColumn[] = exprs.map((e, i) => {
     const compiled = compileExpression(e, options);
