@@ -34,7 +34,7 @@ export class Headers {
   }
 
   toArray(): RecordHeader[] {
-    return this.list.slice();
+    return this.list.length === 0 ? [] : this.list.slice();
   }
 
   get size(): number {

@@ -202,17 +202,16 @@ export function serializeWindowedKey<K>(inner: Serializer<K>, topic: string, key
 
 /** {@link serializeWindowedKey} from the inner key's bytes (null: no bytes). */
 export function windowedKeyBytes(innerKey: Uint8Array | null, w: Window): Uint8Array {
-  const keyBytes = innerKey ?? new Uint8Array(0);
-  if (windowKindOf(w) === "session") {
-    const out = new Uint8Array(keyBytes.length + 16);
-    out.set(keyBytes, 0);
-    writeLong(out, keyBytes.length, w.end());
-    writeLong(out, keyBytes.length + 8, w.start());
-    return out;
-  }
-  const out = new Uint8Array(keyBytes.length + 8);
-  out.set(keyBytes, 0);
-  writeLong(out, keyBytes.length, w.start());
+  const n = innerKey === null ? 0 : innerKey.length;
+  const session = w instanceof SessionWindow;
+  const out = new Uint8Array(n + (session ? 16 : 8));
+  // A short key is copied by a loop: TypedArray#set costs more than the copy for a few bytes.
+  if (n <= 64) for (let i = 0; i < n; i++) out[i] = innerKey![i]!;
+  else out.set(innerKey!, 0);
+  if (session) {
+    writeLong(out, n, w.end());
+    writeLong(out, n + 8, w.start());
+  } else writeLong(out, n, w.start());
   return out;
 }
 

@@ -173,6 +173,7 @@ describe("in-memory window store against a plain model", () => {
     expect(store.fetch(1, 0)).toBe("b");
     store.put(1, "c", 10);
     expect(store.fetch("1", 10)).toBe("c");
+
     // Deleting the newest window leaves the older one, found by either key.
     store.put("1", null, 10);
     expect(store.fetch(1, 10)).toBeNull();
@@ -193,6 +194,28 @@ describe("in-memory window store against a plain model", () => {
       [1, 60, "f"],
       [2, 60, "e"],
     ]);
+  });
+
+  it("a window opened through one of two keys that serialize alike is found through the other, whose newest it supersedes", () => {
+    const store = new InMemoryWindowStore<unknown, string>("w", DEFAULT_SERDE, Serdes.String() as never, { retentionMs: 100, windowSizeMs: 10, retainDuplicates: false });
+    store.put(1, "a", 10);
+    store.put("1", "b", 12);
+    // 1 last saw the window at 10, "1" the one at 12; 1 now opens 15.
+    store.put(1, "c", 15);
+    expect(store.fetch("1", 15)).toBe("c");
+    expect(store.fetch("1", 12)).toBe("b");
+    store.put("1", "d", 15);
+    expect(store.fetch(1, 15)).toBe("d");
+    // Deleting the last window makes the one before it the last again.
+    store.put(1, null, 15);
+    expect(store.fetch("1", 15)).toBeNull();
+    store.put("1", "e", 13);
+    expect(store.fetch(1, 0, 100).toArray().map((kv) => [kv.key, kv.value])).toEqual([
+      [10, "a"],
+      [12, "b"],
+      [13, "e"],
+    ]);
+    expect(store.fetch(1, 13)).toBe("e");
   });
 
   it("a window deleted and written again, and many deletes in one window, keep scans right", () => {

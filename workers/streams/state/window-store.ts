@@ -42,6 +42,8 @@ interface Slot<K, V> extends StoredValue<V> {
    * a new window reaches it from the key's newest slot instead of a lookup by id.
    */
   list: Array<Slot<K, V>>;
+  /** False while it is the last of its list: then no window of its key starts later. */
+  superseded: boolean;
 }
 
 function byId(a: Slot<unknown, unknown>, b: Slot<unknown, unknown>): number {
@@ -281,7 +283,12 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
   /** The slot of the resolved key for this window start, if any. */
   private find(start: number): Slot<K, V> | undefined {
     const newest = this.ref.latest;
-    if (newest !== undefined && newest.start === start) return newest;
+    if (newest !== undefined) {
+      if (newest.start === start) return newest;
+      // A record opening a window later than its key's last: no need to read the key's list. (A key
+      // that serializes like another one may remember a slot the other one has since superseded.)
+      if (newest.start < start && !newest.superseded) return undefined;
+    }
     const list = this.listOfRef();
     return list === undefined ? undefined : this.slotAt(list, start);
   }
@@ -308,10 +315,16 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
       list = [];
       this.byKey.set(ref.id, list);
     }
-    const slot: Slot<K, V> = { key: ref.key as K, id: ref.id, start, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true, list };
+    const slot: Slot<K, V> = { key: ref.key as K, id: ref.id, start, value: undefined, inner: undefined, timestamp: 0, values: undefined, live: true, list, superseded: false };
     this.segmentFor(start).add(slot);
-    if (list.length === 0 || list[list.length - 1]!.start < start) list.push(slot);
-    else list.splice(lowerBoundByStart(list, start), 0, slot);
+    const last = list[list.length - 1];
+    if (last === undefined || last.start < start) {
+      if (last !== undefined) last.superseded = true;
+      list.push(slot);
+    } else {
+      slot.superseded = true;
+      list.splice(lowerBoundByStart(list, start), 0, slot);
+    }
     if (ref.direct && (ref.latest === undefined || ref.latest.start < start)) {
       this.setNewest(slot.key, slot);
       ref.latest = slot;
@@ -329,6 +342,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V> {
     }
     const list = slot.list;
     list.splice(lowerBoundByStart(list, slot.start), 1);
+    if (list.length > 0) list[list.length - 1]!.superseded = false;
     if (list.length === 0) this.forgetKey(slot);
     else if (this.newestOf(slot.key) === slot) this.setNewest(slot.key, list[list.length - 1]!);
     if (this.ref.latest === slot) this.ref.latest = list.length === 0 ? undefined : list[list.length - 1];
