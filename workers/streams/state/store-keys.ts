@@ -1,5 +1,6 @@
 import type { Serializer } from "../serdes";
 import { idOf } from "./sorted-map";
+import { StringMap } from "./string-map";
 
 /** A store key as the store sees it: its serialized bytes and their identity string. */
 export interface StoreKey<A = unknown> {
@@ -29,7 +30,10 @@ const MEMO_LIMIT = 65_536;
  * The bytes are shared: whoever receives them (a changelog record) must not write into them.
  */
 export class StoreKeys<K, A = unknown> {
+  /** Number keys. */
   private memo = new Map<unknown, StoreKey<A>>();
+  /** String keys, in a table whose lookups by a string decoded afresh per record miss the cache less than a Map's. */
+  private strings = new StringMap<StoreKey<A>>();
   /** The last string key asked for: an aggregate reads then writes the same key object. */
   private lastKey: string | undefined;
   private lastEntry: StoreKey<A> | undefined;
@@ -44,21 +48,27 @@ export class StoreKeys<K, A = unknown> {
     if (key === null || key === undefined) throw new TypeError(`key cannot be null (store ${this.storeName})`);
     // -0 and 0 are one Map key but may serialize differently (a Double serde keeps the sign).
     const memoable = typeof key === "string" || (typeof key === "number" && !Object.is(key, -0));
-    if (memoable) {
-      const known = this.memo.get(key);
+    if (typeof key === "string") {
+      const known = this.strings.get(key);
       if (known !== undefined) {
-        if (typeof key === "string") this.remember(key, known);
+        this.remember(key, known);
         return known;
       }
+    } else if (memoable) {
+      const known = this.memo.get(key);
+      if (known !== undefined) return known;
     }
     const bytes = this.serializer.serialize(this.storeName, key) ?? new Uint8Array(0);
     const id = idOf(bytes);
     // An ASCII string key is its own id: sharing the object keeps a lookup's reads on one string.
     const entry: StoreKey<A> = { key, bytes, id: id === key ? (key as string) : id, attached: undefined };
-    if (memoable) {
+    if (typeof key === "string") {
+      if (this.strings.size >= MEMO_LIMIT) this.strings = new StringMap();
+      this.strings.set(key, entry);
+      this.remember(key, entry);
+    } else if (memoable) {
       if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
       this.memo.set(key, entry);
-      if (typeof key === "string") this.remember(key, entry);
     }
     return entry;
   }
