@@ -22,11 +22,13 @@ type TimestampedStore<K, V> = KeyValueStore<K, ValueAndTimestamp<V>>;
  * name): Kafka then "materializes" the source.
  */
 export class KTableSourceSupplier<K, V> implements KTableSupplier<K, V> {
-  private sendOldValues = false;
+  /** Read by its processors, per record: set while the topology is built. */
+  sendOldValues = false;
 
   constructor(
     readonly storeName: string,
-    private queryableName: string | undefined,
+    /** Set once something needs the table materialized; its processors read it. */
+    public queryableName: string | undefined,
   ) {}
 
   materialize(): void {
@@ -49,32 +51,35 @@ export class KTableSourceSupplier<K, V> implements KTableSupplier<K, V> {
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    return new (class extends ContextualProcessor<K, V, K, Change<V>> {
-      constructor(private readonly self: KTableSourceSupplier<K, V>) {
-        super();
-      }
+    return new KTableSourceProcessor<K, V>(this) as unknown as ContextualProcessor<never, never, never, never>;
+  }
+}
 
-      private store: TimestampedStore<K, V> | undefined;
+/** One class for every table source (not one per get()): shared code keeps seeing one shape for it. */
+class KTableSourceProcessor<K, V> extends ContextualProcessor<K, V, K, Change<V>> {
+  constructor(private readonly self: KTableSourceSupplier<K, V>) {
+    super();
+  }
 
-      override init(context: ProcessorContext<K, Change<V>>): void {
-        super.init(context);
-        if (this.self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, V>>(this.self.queryableName);
-      }
+  private store: TimestampedStore<K, V> | undefined;
 
-      process(record: Record<K, V>): void {
-        if (record.key() === null || record.key() === undefined) {
-          asInternal(this.context()).recordDropped("null-key", { timestamp: record.timestamp() });
-          return;
-        }
-        if (!this.store) {
-          this.context().forward(record.withValue(new Change<V>(record.value(), null)));
-          return;
-        }
-        const old = ValueAndTimestamp.getValueOrNull(this.store.get(record.key()));
-        this.store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
-        this.context().forward(record.withValue(new Change<V>(record.value(), this.self.sendOldValues ? old : null)));
-      }
-    })(this) as unknown as ContextualProcessor<never, never, never, never>;
+  override init(context: ProcessorContext<K, Change<V>>): void {
+    super.init(context);
+    if (this.self.queryableName !== undefined) this.store = context.getStateStore<TimestampedStore<K, V>>(this.self.queryableName);
+  }
+
+  process(record: Record<K, V>): void {
+    if (record.key() === null || record.key() === undefined) {
+      asInternal(this.context()).recordDropped("null-key", { timestamp: record.timestamp() });
+      return;
+    }
+    if (!this.store) {
+      this.context().forward(record.withValue(new Change<V>(record.value(), null)));
+      return;
+    }
+    const old = ValueAndTimestamp.getValueOrNull(this.store.get(record.key()));
+    this.store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
+    this.context().forward(record.withValue(new Change<V>(record.value(), this.self.sendOldValues ? old : null)));
   }
 }
 

@@ -16,13 +16,14 @@ export type Merger<K, VA> = (aggKey: K, aggOne: VA, aggTwo: VA) => VA;
  * timestamp max(record, previous aggregate). Null keys and null values are skipped.
  */
 export class KStreamAggregateSupplier<K, V, VA> implements KTableSupplier<K, VA> {
-  private sendOldValues = false;
+  /** Read by its processors, per record: set while the topology is built. */
+  sendOldValues = false;
 
   constructor(
     readonly storeName: string,
-    private readonly initializer: Initializer<VA> | undefined,
-    private readonly aggregator: Aggregator<K, V, VA> | undefined,
-    private readonly reducer?: Reducer<V>,
+    readonly initializer: Initializer<VA> | undefined,
+    readonly aggregator: Aggregator<K, V, VA> | undefined,
+    readonly reducer?: Reducer<V>,
   ) {}
 
   enableSendingOldValues(): boolean {
@@ -35,40 +36,43 @@ export class KStreamAggregateSupplier<K, V, VA> implements KTableSupplier<K, VA>
   }
 
   get(): ContextualProcessor<never, never, never, never> {
-    return new (class extends ContextualProcessor<K, V, K, Change<VA>> {
-      constructor(private readonly self: KStreamAggregateSupplier<K, V, VA>) {
-        super();
-      }
+    return new KStreamAggregateProcessor<K, V, VA>(this) as unknown as ContextualProcessor<never, never, never, never>;
+  }
+}
 
-      private store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
+/** One class for every such aggregate (not one per get()): shared code keeps seeing one shape for it. */
+class KStreamAggregateProcessor<K, V, VA> extends ContextualProcessor<K, V, K, Change<VA>> {
+  constructor(private readonly self: KStreamAggregateSupplier<K, V, VA>) {
+    super();
+  }
 
-      override init(context: ProcessorContext<K, Change<VA>>): void {
-        super.init(context);
-        this.store = context.getStateStore(this.self.storeName);
-      }
+  private store!: KeyValueStore<K, ValueAndTimestamp<VA>>;
 
-      process(record: Record<K, V>): void {
-        const key = record.key();
-        const value = record.value();
-        if (key === null || key === undefined || value === null || value === undefined) {
-          asInternal(this.context()).recordDropped("null-key-or-value", { key, timestamp: record.timestamp() });
-          return;
-        }
-        const old = this.store.get(key);
-        const oldAgg = ValueAndTimestamp.getValueOrNull(old);
-        let newAgg: VA;
-        let newTimestamp: number;
-        if (this.self.reducer) {
-          newAgg = oldAgg === null ? (value as unknown as VA) : (this.self.reducer(oldAgg as unknown as V, value) as unknown as VA);
-          newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
-        } else {
-          const base = oldAgg === null ? this.self.initializer!() : oldAgg;
-          newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
-          newAgg = this.self.aggregator!(key, value, base);
-        }
-        this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp));
-        this.context().forward(record.withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null)).withTimestamp(newTimestamp));
-      }
-    })(this) as unknown as ContextualProcessor<never, never, never, never>;
+  override init(context: ProcessorContext<K, Change<VA>>): void {
+    super.init(context);
+    this.store = context.getStateStore(this.self.storeName);
+  }
+
+  process(record: Record<K, V>): void {
+    const key = record.key();
+    const value = record.value();
+    if (key === null || key === undefined || value === null || value === undefined) {
+      asInternal(this.context()).recordDropped("null-key-or-value", { key, timestamp: record.timestamp() });
+      return;
+    }
+    const old = this.store.get(key);
+    const oldAgg = ValueAndTimestamp.getValueOrNull(old);
+    let newAgg: VA;
+    let newTimestamp: number;
+    if (this.self.reducer) {
+      newAgg = oldAgg === null ? (value as unknown as VA) : (this.self.reducer(oldAgg as unknown as V, value) as unknown as VA);
+      newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
+    } else {
+      const base = oldAgg === null ? this.self.initializer!() : oldAgg;
+      newTimestamp = old === null ? record.timestamp() : Math.max(record.timestamp(), old.timestamp());
+      newAgg = this.self.aggregator!(key, value, base);
+    }
+    this.store.put(key, ValueAndTimestamp.make(newAgg, newTimestamp));
+    this.context().forward(record.withValue(new Change<VA>(newAgg, this.self.sendOldValues ? oldAgg : null)).withTimestamp(newTimestamp));
   }
 }
