@@ -110,6 +110,21 @@ describe("WindowsModel", () => {
     expect(m.bands().map((b) => b.key)).toEqual(["b", "a"]);
   });
 
+  it("moves its revision when something drawn changes, and only then", () => {
+    const m = new WindowsModel(NODE, 30_000);
+    const r0 = m.revision;
+    m.applyEvent({ ...update("a", 0, 10_000, 1, 5_000), node: "other" } as StreamsEvent, 1);
+    expect(m.revision).toBe(r0);
+    m.applyEvent(update("a", 0, 10_000, 1, 5_000), 1);
+    const r1 = m.revision;
+    expect(r1).toBeGreaterThan(r0);
+    m.addRecord({ key: "a", timestamp: 5_000, partition: 0, offset: 0 }, 2);
+    expect(m.revision).toBeGreaterThan(r1);
+    const r2 = m.revision;
+    m.prune();
+    expect(m.revision).toBe(r2);
+  });
+
   it("prints keys and aggregates briefly", () => {
     expect(keyText("/cart")).toBe("/cart");
     expect(keyText({ id: 1 })).toBe('{"id":1}');

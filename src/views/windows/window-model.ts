@@ -145,6 +145,7 @@ export class WindowsModel {
    * per frame.
    */
   private version = 0;
+  private dotsAdded = 0;
   private derived: { version: number; bands?: Band[]; kind?: ReturnType<typeof inferKind>; keys?: { max: number; list: string[] } } = { version: -1 };
   /** Late records dropped (each once, however many windows refused it). */
   lateDropped = 0;
@@ -250,6 +251,7 @@ export class WindowsModel {
   }
 
   private pushDot(d: Dot): void {
+    this.dotsAdded++;
     this.dotList.push(d);
     if (this.dotList.length > this.maxDots) this.dotList.splice(0, this.dotList.length - this.maxDots);
   }
@@ -274,6 +276,11 @@ export class WindowsModel {
     for (const b of this.bandMap.values()) live.add(b.key);
     for (const d of this.dotList) live.add(d.key);
     for (const key of this.keyRecency.keys()) if (!live.has(key)) this.keyRecency.delete(key);
+  }
+
+  /** Changes whenever anything drawn changes (bands, keys, merges, dots): a canvas redraws when it moves. */
+  get revision(): number {
+    return this.version + this.dotsAdded;
   }
 
   private fresh(): typeof this.derived {

@@ -78,11 +78,17 @@ export function layoutWindows(model: WindowsModel, keys: number): WindowsLayout 
   return { range, ...keyBlocks(model.keys(keys), model.bands(), range) };
 }
 
-export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, o: DrawOptions, layout: WindowsLayout = layoutWindows(model, o.keys)): { blocks: KeyBlock[]; height: number } {
+/**
+ * Draws one frame. `moving`: something drawn is still animating (a dot falling, a window's
+ * highlight fading, sessions merging, a drop's label showing), so the next frame differs
+ * even if no event arrives.
+ */
+export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, o: DrawOptions, layout: WindowsLayout = layoutWindows(model, o.keys)): { blocks: KeyBlock[]; height: number; moving: boolean } {
   const p = o.palette;
   const streamTime = model.streamTime;
   const bands = model.bands();
   const { range, blocks, height } = layout;
+  let moving = false;
   const left = LABEL_WIDTH;
   const plot = Math.max(50, o.width - left - 12);
   const x = (t: number) => timeToX(t, range, left, plot);
@@ -143,6 +149,7 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
         ctx.fillRect(x2, y + 3, x(b.end + grace) - x2, h - 6);
       }
       const fresh = o.motionMs > 0 ? Math.max(0, 1 - (o.now - b.updatedAt) / 600) : o.now - b.updatedAt < 600 ? 1 : 0;
+      if (o.now - b.updatedAt < 600) moving = true;
       ctx.fillStyle = hexAlpha(colour, b.closed ? 0.5 : 0.22 + 0.25 * fresh);
       ctx.fillRect(x1, y, x2 - x1, h);
       ctx.strokeStyle = colour;
@@ -165,8 +172,8 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
   ctx.beginPath();
   ctx.rect(left - 6, 0, plot + 18, height + 16);
   ctx.clip();
-  drawMerges(ctx, model.merges(), blocks, x, o);
-  drawDots(ctx, model.dots(), blocks, x, range, o);
+  if (drawMerges(ctx, model.merges(), blocks, x, o)) moving = true;
+  if (drawDots(ctx, model.dots(), blocks, x, range, o)) moving = true;
   ctx.restore();
 
   // The close line: windows ending at or before it are closed (stream time − grace).
@@ -198,7 +205,7 @@ export function drawWindows(ctx: CanvasRenderingContext2D, model: WindowsModel, 
     ctx.textAlign = "left";
     ctx.fillText("stream time", sx + 4, height + 1);
   }
-  return { blocks, height };
+  return { blocks, height, moving };
 }
 
 /** Settled dots of one look, drawn as one path: hundreds of dots are a few fills, not hundreds. */
@@ -209,7 +216,9 @@ interface DotBatch {
   points: number[];
 }
 
-function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: KeyBlock[], x: (t: number) => number, range: { from: number; to: number }, o: DrawOptions): void {
+/** Returns whether a dot is still falling or a drop's label still shows. */
+function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: KeyBlock[], x: (t: number) => number, range: { from: number; to: number }, o: DrawOptions): boolean {
+  let moving = false;
   const byKey = new Map(blocks.map((b) => [b.key, b]));
   const batches = new Map<string, DotBatch>();
   for (const d of dots) {
@@ -218,6 +227,7 @@ function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: K
     const dx = x(d.timestamp);
     const target = block.top + DOT_STRIP / 2;
     const t = o.motionMs > 0 ? ease((o.now - d.arrivedAt) / o.motionMs) : 1;
+    if (t < 1) moving = true;
     const y = AXIS_HEIGHT + (target - AXIS_HEIGHT) * t;
     const colour = keyColour(d.key);
     if (d.status === "dropped") {
@@ -232,6 +242,7 @@ function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: K
       ctx.stroke();
       // Recent drops say why.
       if (o.now - d.arrivedAt < 4000 && d.behindMs !== null) {
+        moving = true;
         ctx.font = "600 12px 'IBM Plex Sans', sans-serif";
         ctx.fillStyle = o.palette.danger;
         ctx.textAlign = "left";
@@ -264,13 +275,17 @@ function drawDots(ctx: CanvasRenderingContext2D, dots: readonly Dot[], blocks: K
     ctx.lineWidth = b.lineWidth;
     ctx.stroke();
   }
+  return moving;
 }
 
-function drawMerges(ctx: CanvasRenderingContext2D, merges: readonly Merge[], blocks: KeyBlock[], x: (t: number) => number, o: DrawOptions): void {
+/** Returns whether a merge is still shown. */
+function drawMerges(ctx: CanvasRenderingContext2D, merges: readonly Merge[], blocks: KeyBlock[], x: (t: number) => number, o: DrawOptions): boolean {
   const duration = o.motionMs > 0 ? o.motionMs * 1.6 : 1200;
+  let moving = false;
   for (const m of merges) {
     const age = o.now - m.at;
     if (age > duration) continue;
+    moving = true;
     const block = blocks.find((b) => b.key === m.key);
     if (!block) continue;
     const t = o.motionMs > 0 ? ease(age / duration) : 1;
@@ -290,4 +305,5 @@ function drawMerges(ctx: CanvasRenderingContext2D, merges: readonly Merge[], blo
     ctx.textAlign = "left";
     ctx.fillText(`${m.from.length} sessions merged`, x(m.into.start), block.top + DOT_STRIP / 2);
   }
+  return moving;
 }

@@ -125,19 +125,18 @@ function WindowsCanvas({ model }: { model: WindowsModel }) {
     // Read on the first frame: the theme's variables are set by the shell after this effect.
     let colours: Palette | null = null;
     let frame = 0;
-    let dirty = true;
-    const off = subscribeStreamsFeed(() => {
-      dirty = true;
-    });
+    let moving = true;
+    let drawn = -1;
     const draw = () => {
       frame = requestAnimationFrame(draw);
       const wall = performance.now();
       const m = motionRef.current;
       const motionMs = m.duration(450);
-      // Paused, the picture holds still: nothing is redrawn until the engine moves again.
-      const animating = motionMs > 0 && !m.paused;
-      if (!dirty && !animating) return;
-      dirty = false;
+      // A frame is drawn when the model changed (windows, keys, records) or, playing, while
+      // the last frame still had something in motion. Paused, the picture holds still.
+      const animating = motionMs > 0 && !m.paused && moving;
+      if (!animating && model.revision === drawn) return;
+      drawn = model.revision;
       const dpr = window.devicePixelRatio || 1;
       const layout = layoutWindows(model, KEYS_SHOWN);
       const height = layout.height + 16;
@@ -148,13 +147,10 @@ function WindowsCanvas({ model }: { model: WindowsModel }) {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       colours ??= palette();
-      drawWindows(ctx, model, { width, keys: KEYS_SHOWN, now: wall, motionMs, palette: colours }, layout);
+      moving = drawWindows(ctx, model, { width, keys: KEYS_SHOWN, now: wall, motionMs, palette: colours }, layout).moving;
     };
     frame = requestAnimationFrame(draw);
-    return () => {
-      cancelAnimationFrame(frame);
-      off();
-    };
+    return () => cancelAnimationFrame(frame);
   }, [model, width, theme]);
   const bands = model.bands().length;
   return (
